@@ -1,0 +1,39 @@
+"""Root of the ``marsad`` command: global options and the command groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from marsad.cli import conventions, deliveries, demo, synth
+from marsad.cli.context import State
+
+app = typer.Typer(
+    name="marsad",
+    help="marsad: the information system of a TPME observatory.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    home: Path | None = typer.Option(
+        None, "--home", envvar="MARSAD_HOME", help="Data directory (default ./marsad-data)."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
+) -> None:
+    ctx.obj = State(home=home, debug=debug)
+
+
+app.add_typer(conventions.app, name="conventions")
+deliveries.register(app)
+synth.register(app)
+demo.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,46 @@
+"""Settings, built by a factory (never at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where marsad keeps its data and which configuration it uses.
+
+    Every value can come from the environment with the ``MARSAD_`` prefix
+    (``MARSAD_HOME``, ``MARSAD_CONVENTIONS_DIR``, ...).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MARSAD_", extra="ignore")
+
+    home: Path = Field(default=Path("marsad-data"), description="data directory")
+    conventions_dir: Path | None = Field(
+        default=None, description="folder of convention YAML files; default: the shipped ones"
+    )
+    workers: int = Field(default=2, ge=1, le=64, description="parallel files during ingestion")
+    max_delivery_bytes: int = Field(
+        default=4 * 1024**3, ge=1, description="largest delivery file accepted, in bytes"
+    )
+    max_text_length: int = Field(
+        default=1000, ge=16, description="longest text value accepted in a delivery"
+    )
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.home / "staging"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.staging_dir / "ledger.json"
+
+
+def get_settings(home: Path | str | None = None, **overrides: object) -> Settings:
+    """Build the settings from the environment, with explicit overrides winning."""
+    values: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
+    if home is not None:
+        values["home"] = Path(home)
+    return Settings(**values)  # type: ignore[arg-type]
