@@ -88,7 +88,8 @@ def typed_expression(spec: FieldSpec, raw: str) -> str:
 def ice_is_valid(value: str) -> str:
     """SQL twin of ``stdnum.ma.ice.is_valid`` (spaces removed, 15 digits, divisible by 97)."""
     c = f"replace(trim({value}), ' ', '')"
-    return f"(regexp_full_match({c}, '[0-9]{{15}}') AND CAST({c} AS HUGEINT) % 97 = 0)"
+    digits = f"regexp_full_match({c}, '[0-9]{{15}}')"
+    return f"coalesce({digits} AND TRY_CAST({c} AS HUGEINT) % 97 = 0, false)"
 
 
 def place_key_sql(value: str) -> str:

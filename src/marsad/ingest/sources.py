@@ -59,7 +59,8 @@ def sniff_format(path: Path) -> str:
         return "parquet"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DeliveryRefused("encoding", "the file is UTF-16; send it as UTF-8")
-    if head.count(b"\x00") > len(head) // 10:
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    if control > len(head) // 20:
         raise DeliveryRefused("not_text", "the file holds binary data, not CSV text")
     return "csv"
 
@@ -206,9 +207,11 @@ def _cell_text(value: object) -> str:
 def read_xlsx(path: Path, required: set[str]) -> SourceTable:
     from openpyxl import load_workbook
 
+    handle = path.open("rb")  # a file object: openpyxl then ignores the file's extension
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged archive
+        handle.close()
         raise DeliveryRefused("unreadable", f"not a readable XLSX workbook ({exc})") from None
     try:
         seen: list[str] = []
@@ -237,6 +240,7 @@ def read_xlsx(path: Path, required: set[str]) -> SourceTable:
         )
     finally:
         book.close()
+        handle.close()
 
 
 def _xlsx_table(
