@@ -62,7 +62,6 @@ def register(app: typer.Typer) -> None:
                 summary = ingest_folder(
                     deliverer,
                     folder,
-                    workers=settings.workers,
                     on_done=lambda r: progress.update(task, advance=1, description=r.file),
                 )
         if as_json:

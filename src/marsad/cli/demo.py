@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
             started = time.perf_counter()
             synth_dir = settings.home / "synth"
             synth = generate(out=synth_dir, scale=scale, seed=seed, progress=not as_json)
-            summary = ingest_folder(Deliverer(settings), synth_dir, workers=settings.workers)
+            summary = ingest_folder(Deliverer(settings), synth_dir)
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
         if as_json:

@@ -83,10 +83,14 @@ def ingest_folder(
     deliverer: Deliverer,
     folder: Path,
     *,
-    workers: int = 2,
+    workers: int = 1,
     on_done: Callable[[DeliveryReport], None] | None = None,
 ) -> FolderSummary:
-    """Deliver every file; revisions of one period go in order, periods in parallel."""
+    """Deliver every file; revisions of one period go in order.
+
+    Each delivery already uses every core for its validation, so ``workers`` > 1 (periods
+    in parallel) trades memory for the overlap of file reading with validation.
+    """
     files, unrecognised = find_deliveries(folder)
     summary = FolderSummary(folder=str(folder), unrecognised=unrecognised)
     groups: dict[tuple[str, str, int], list[FolderFile]] = {}

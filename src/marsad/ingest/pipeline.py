@@ -172,6 +172,7 @@ class Deliverer:
                 delivery_id=report.delivery_id,
                 out_dir=tmp,
                 max_text=self.settings.max_text_length,
+                threads=self.settings.workers,
             )
             report.status = "loaded"
             report.received, report.loaded = result.received, result.loaded

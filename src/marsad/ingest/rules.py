@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from marsad.conventions import DatasetSpec, FieldSpec, FieldType, SoftCheck
 from marsad.ingest.issues import ROW_RULES, Severity
+from marsad.ingest.sources import ROW
 
-SPACES = r"[\s\x{00A0}\x{202F}]"
 CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 TYPED_SQL = {
     FieldType.text: "VARCHAR",
@@ -55,18 +55,26 @@ def trimmed(raw: str) -> str:
     return f"NULLIF(trim({raw}), '')"
 
 
-def typed_expression(spec: FieldSpec, raw: str) -> str:
-    """SQL giving the typed value of a raw text value (NULL when empty or unparseable)."""
-    t = trimmed(raw)
+def trimmed_column(name: str) -> str:
+    """The column holding a field's trimmed text (NULL when empty) during validation."""
+    return q("__s_" + name)
+
+
+def _no_spaces(t: str) -> str:
+    return f"replace(replace(replace({t}, ' ', ''), '\u00a0', ''), '\u202f', '')"
+
+
+def typed_expression(spec: FieldSpec, t: str) -> str:
+    """SQL giving the typed value of a trimmed text value (NULL when empty or unparseable)."""
     if spec.type == FieldType.text:
         return t
     if spec.type == FieldType.integer:
-        n = f"regexp_replace({t}, '{SPACES}', '', 'g')"
+        n = _no_spaces(t)
         return (
             f"CASE WHEN regexp_full_match({n}, '[+-]?[0-9]{{1,18}}') THEN CAST({n} AS BIGINT) END"
         )
     if spec.type == FieldType.amount:
-        n = f"regexp_replace({t}, '{SPACES}', '', 'g')"
+        n = _no_spaces(t)
         decimal = (
             f"CASE WHEN regexp_full_match({n}, '[+-]?[0-9]+([.][0-9]+)?') THEN {n} "
             f"WHEN regexp_full_match({n}, '[+-]?[0-9]+,[0-9]+') THEN replace({n}, ',', '.') "
@@ -89,7 +97,7 @@ def ice_is_valid(value: str) -> str:
     """SQL twin of ``stdnum.ma.ice.is_valid`` (spaces removed, 15 digits, divisible by 97)."""
     c = f"replace(trim({value}), ' ', '')"
     digits = f"regexp_full_match({c}, '[0-9]{{15}}')"
-    return f"coalesce({digits} AND TRY_CAST({c} AS HUGEINT) % 97 = 0, false)"
+    return f"coalesce({digits} AND TRY_CAST({c} AS BIGINT) % 97 = 0, false)"
 
 
 def place_key_sql(value: str) -> str:
@@ -102,15 +110,30 @@ def _check(column: str, rule: str, severity: Severity, condition: str, detail: s
     return Check(column, rule, severity, condition, message)
 
 
-def field_checks(spec: FieldSpec, raw: str, typed: str, *, max_text: int) -> list[Check]:
-    t = trimmed(raw)
+def field_checks(spec: FieldSpec, raw: str, t: str, typed: str, *, max_text: int) -> list[Check]:
+    """Checks of one field: ``raw`` as received, ``t`` trimmed, ``typed`` parsed."""
     name = spec.name
     checks: list[Check] = []
     if spec.required:
         checks.append(_check(name, "missing_value", "error", f"{t} IS NULL"))
-    checks.append(_check(name, "control_character", "error", f"regexp_matches({raw}, '{CONTROL}')"))
+    checks.append(
+        _check(
+            name,
+            "control_character",
+            "error",
+            f"__control_any AND regexp_matches({raw}, '{CONTROL}')",
+        )
+    )
     limit = min(spec.max_length or max_text, max_text)
-    checks.append(_check(name, "too_long", "error", f"length({t}) > {limit}", f"at most {limit}"))
+    checks.append(
+        _check(
+            name,
+            "too_long",
+            "error",
+            f"strlen({t}) > {limit} AND length({t}) > {limit}",
+            f"at most {limit}",
+        )
+    )
     bad_type = {
         FieldType.integer: "not_an_integer",
         FieldType.amount: "not_an_amount",
@@ -172,16 +195,35 @@ def _soft_check(name: str, soft: SoftCheck, t: str) -> Check:
     )
 
 
+@dataclass(frozen=True)
+class DatasetRules:
+    """The SQL of one dataset's validation, in three projections and a list of checks."""
+
+    trimmed: dict[str, str]  # field -> SQL of its trimmed text
+    typed: dict[str, str]  # field -> SQL of its typed value (over the trimmed column)
+    control_any: str  # SQL: the row has a control character somewhere
+    checks: list[Check]
+
+
 def dataset_checks(
-    spec: DatasetSpec, present: set[str], period: int, *, max_text: int
-) -> tuple[dict[str, str], list[Check]]:
-    """Typed expressions by field and every check of a dataset, period and key included."""
+    spec: DatasetSpec,
+    present: set[str],
+    period: int,
+    *,
+    max_text: int,
+    may_have_control: bool = True,
+) -> DatasetRules:
+    """Every expression and check of a dataset, period and key included."""
+    trims: dict[str, str] = {}
     typed: dict[str, str] = {}
     checks: list[Check] = []
     for f in spec.fields:
         raw = raw_value(f.name, f.name in present)
-        typed[f.name] = typed_expression(f, raw)
-        checks.extend(field_checks(f, raw, typed_column(f.name), max_text=max_text))
+        trims[f.name] = trimmed(raw)
+        typed[f.name] = typed_expression(f, trimmed_column(f.name))
+        checks.extend(
+            field_checks(f, raw, trimmed_column(f.name), typed_column(f.name), max_text=max_text)
+        )
     if spec.period.field:
         p = spec.period.field
         checks.append(
@@ -194,5 +236,16 @@ def dataset_checks(
             )
         )
     if spec.unique_key and spec.key:
-        checks.append(_check(",".join(spec.key), "duplicate_key", "error", "_key_count > 1"))
-    return typed, checks
+        checks.append(
+            _check(
+                ",".join(spec.key),
+                "duplicate_key",
+                "error",
+                f"{ROW} IN (SELECT _row FROM duplicated)",
+            )
+        )
+    raws = [q(name) for name in sorted(present)] or ["''"]
+    control_any = "false"
+    if may_have_control:
+        control_any = f"regexp_matches(concat({', '.join(raws)}), '{CONTROL}')"
+    return DatasetRules(trims, typed, control_any, checks)

@@ -39,6 +39,7 @@ class SourceTable:
     sheet: str | None = None
     structural: list[Issue] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    may_have_control: bool = True  # False when the whole file was seen free of them
 
 
 def normalise_column(name: str) -> str:
@@ -63,6 +64,19 @@ def sniff_format(path: Path) -> str:
     if control > len(head) // 20:
         raise DeliveryRefused("not_text", "the file holds binary data, not CSV text")
     return "csv"
+
+
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+_OTHER_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+
+
+def _has_control_bytes(path: Path) -> bool:
+    """Whether any control character (other than tab and line ends) is in the file."""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if chunk.translate(None, _OTHER_BYTES):  # what is left are control bytes
+                return True
+    return False
 
 
 def _is_utf8(path: Path) -> tuple[bool, str]:
@@ -185,6 +199,7 @@ def read_csv(path: Path, encodings: tuple[str, ...]) -> SourceTable:
         encoding=encoding,
         delimiter=delimiter,
         structural=bad,
+        may_have_control=_has_control_bytes(path),
     )
 
 

@@ -13,10 +13,20 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from marsad.conventions import DatasetSpec
 from marsad.ingest.issues import Issue
-from marsad.ingest.rules import Check, dataset_checks, lit, q, raw_value, typed_column
+from marsad.ingest.rules import (
+    Check,
+    DatasetRules,
+    dataset_checks,
+    lit,
+    q,
+    raw_value,
+    trimmed_column,
+    typed_column,
+)
 from marsad.ingest.sources import ROW, SourceTable
 from marsad.reference import load_divisions
 from marsad.reference.places import known_place_keys
@@ -38,15 +48,6 @@ class ValidationResult:
 
 def _clip_sql(raw: str) -> str:
     return f"CASE WHEN length({raw}) > {_CLIP} THEN left({raw}, {_CLIP}) || '…' ELSE {raw} END"
-
-
-def _issue_struct(check: Check, value: str) -> str:
-    return (
-        f"CASE WHEN coalesce({check.condition}, false) THEN "
-        f"{{'column': {lit(check.column)}, 'rule': {lit(check.rule)}, "
-        f"'severity': {lit(check.severity)}, 'value': {_clip_sql(value)}, "
-        f"'message': {lit(check.message)}}} END"
-    )
 
 
 def _reference_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -74,38 +75,95 @@ def validate_delivery(
 ) -> ValidationResult:
     """Check every row of ``source`` and write the three outputs into ``out_dir``."""
     present = set(source.header)
-    typed, checks = dataset_checks(spec, present, period, max_text=max_text)
+    rules = dataset_checks(
+        spec, present, period, max_text=max_text, may_have_control=source.may_have_control
+    )
     con = connect(threads=threads)
     try:
         _reference_tables(con)
         con.register("raw_src", source.table)
-        typed_cols = ", ".join(f"{expr} AS {typed_column(name)}" for name, expr in typed.items())
-        key_count = "1"
-        if spec.unique_key and spec.key:
-            keys = ", ".join(typed_column(k) for k in spec.key)
-            all_keys = " AND ".join(f"{typed_column(k)} IS NOT NULL" for k in spec.key)
-            key_count = f"CASE WHEN {all_keys} THEN count(*) OVER (PARTITION BY {keys}) END"
-        structs = ", ".join(_issue_struct(c, _check_value(c, spec, present)) for c in checks)
+        con.register("trimmed_src", _trimmed_table(source, spec))
+        con.register("structural", _structural_table(source, delivery_id))
+        _check_table(con, spec, rules, present)
+        checks = rules.checks
+        errors = " OR ".join(_flag(i) for i, c in enumerate(checks) if c.severity == "error")
+        warnings = " OR ".join(_flag(i) for i, c in enumerate(checks) if c.severity == "warning")
         con.execute(
-            f"""
-            CREATE TEMP TABLE checked AS
-            WITH base AS (SELECT *, {typed_cols} FROM raw_src),
-                 keyed AS (SELECT *, {key_count} AS _key_count FROM base)
-            SELECT *, list_filter([{structs}], x -> x IS NOT NULL) AS __issues FROM keyed
-            """
+            f"CREATE TEMP VIEW outcome AS SELECT *, ({errors or 'false'}) AS __refused, "
+            f"({warnings or 'false'}) AS __flagged FROM checked"
         )
-        con.execute(
-            "CREATE TEMP TABLE outcome AS SELECT _row, "
-            "len(list_filter(__issues, x -> x.severity = 'error')) > 0 AS refused, "
-            "len(list_filter(__issues, x -> x.severity = 'warning')) > 0 AS flagged "
-            "FROM checked"
-        )
-        _write_rows(con, spec, delivery_id, out_dir / "rows.parquet")
-        _write_quarantine(con, spec, present, source, delivery_id, out_dir / "quarantine.parquet")
-        _write_issues(con, source, delivery_id, out_dir / "issues.parquet")
+        _write_rows(con, spec, checks, delivery_id, out_dir / "rows.parquet")
+        _write_quarantine(con, spec, present, checks, delivery_id, out_dir / "quarantine.parquet")
+        _write_issues(con, spec, present, checks, delivery_id, out_dir / "issues.parquet")
         return _result(con, source)
     finally:
         con.close()
+
+
+def _flag(index: int) -> str:
+    return f"__c{index}"
+
+
+def _check_table(
+    con: duckdb.DuckDBPyConnection, spec: DatasetSpec, rules: DatasetRules, present: set[str]
+) -> None:
+    """One pass: trimmed text, typed values, then one boolean per check.
+
+    Duplicated keys are found first on a narrow projection, so that the wide table is
+    never sorted.
+    """
+    typed = ", ".join(f"{expr} AS {typed_column(n)}" for n, expr in rules.typed.items())
+    con.execute("CREATE TEMP TABLE duplicated (_row BIGINT)")
+    if spec.unique_key and spec.key:
+        key_typed = ", ".join(f"{rules.typed[k]} AS {typed_column(k)}" for k in spec.key)
+        keys = ", ".join(typed_column(k) for k in spec.key)
+        all_keys = " AND ".join(f"{typed_column(k)} IS NOT NULL" for k in spec.key)
+        con.execute(
+            f"""INSERT INTO duplicated
+            SELECT _row FROM (
+                SELECT _row, count(*) OVER (PARTITION BY {keys}) AS n
+                FROM (SELECT _row, {key_typed} FROM trimmed_src)
+                WHERE {all_keys}
+            ) WHERE n > 1"""
+        )
+    flags = ", ".join(
+        f"coalesce({c.condition}, false) AS {_flag(i)}" for i, c in enumerate(rules.checks)
+    )
+    typed_cols = ", ".join(typed_column(f.name) for f in spec.fields)
+    con.execute(
+        f"""
+        CREATE TEMP TABLE checked AS
+        SELECT {ROW}, {typed_cols}, {flags}
+        FROM (
+            SELECT *, {typed}
+            FROM (SELECT *, {rules.control_any} AS __control_any FROM trimmed_src)
+        )
+        """
+    )
+
+
+def _trimmed_table(source: SourceTable, spec: DatasetSpec) -> pa.Table:
+    """The delivery's columns, plus every declared field's text trimmed (NULL when empty)."""
+    table = source.table
+    arrays: list[pa.ChunkedArray | pa.Array] = list(table.columns)
+    for f in spec.fields:
+        if f.name in source.header:
+            text = pc.utf8_trim_whitespace(table[f.name])
+            arrays.append(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text))
+        else:
+            arrays.append(pa.nulls(table.num_rows, pa.string()))
+    names = [*table.column_names, *(trimmed_column(f.name).strip('"') for f in spec.fields)]
+    return pa.Table.from_arrays(arrays, names)
+
+
+def _labels(checks: list[Check], severity: str) -> str:
+    """SQL list of 'column:rule' for the checks of one severity that the row breaks."""
+    items = ", ".join(
+        f"CASE WHEN {_flag(i)} THEN {lit(c.column + ':' + c.rule)} END"
+        for i, c in enumerate(checks)
+        if c.severity == severity
+    )
+    return f"list_distinct(list_filter([{items}], x -> x IS NOT NULL))" if items else "[]"
 
 
 def _check_value(check: Check, spec: DatasetSpec, present: set[str]) -> str:
@@ -115,18 +173,15 @@ def _check_value(check: Check, spec: DatasetSpec, present: set[str]) -> str:
     return raw_value(check.column, check.column in present)
 
 
-def _write_rows(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, did: str, path: Path) -> None:
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, spec: DatasetSpec, checks: list[Check], did: str, path: Path
+) -> None:
     cols = ", ".join(f"{typed_column(f.name)} AS {q(f.name)}" for f in spec.fields)
-    flags = (
-        "list_transform(list_filter(__issues, x -> x.severity = 'warning'), "
-        "x -> x.column || ':' || x.rule) AS _flags"
-    )
+    flags = f"CASE WHEN __flagged THEN {_labels(checks, 'warning')} ELSE [] END AS _flags"
     con.execute(
         f"""COPY (
             SELECT {lit(did)} AS _delivery, {ROW}, {cols}, {flags}
-            FROM checked
-            WHERE len(list_filter(__issues, x -> x.severity = 'error')) = 0
-            ORDER BY {ROW}
+            FROM outcome WHERE NOT __refused ORDER BY {ROW}
         ) TO {lit(str(path))} (FORMAT parquet, COMPRESSION zstd)"""
     )
 
@@ -150,22 +205,17 @@ def _write_quarantine(
     con: duckdb.DuckDBPyConnection,
     spec: DatasetSpec,
     present: set[str],
-    source: SourceTable,
+    checks: list[Check],
     did: str,
     path: Path,
 ) -> None:
     raws = ", ".join(f"{raw_value(f.name, f.name in present)} AS {q(f.name)}" for f in spec.fields)
     nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {q(f.name)}" for f in spec.fields)
-    con.register("structural", _structural_table(source, did))
     con.execute(
         f"""COPY (
-            SELECT {lit(did)} AS _delivery, {ROW},
-                   list_distinct(list_transform(
-                       list_filter(__issues, x -> x.severity = 'error'),
-                       x -> x.column || ':' || x.rule)) AS _reasons,
+            SELECT {lit(did)} AS _delivery, {ROW}, {_labels(checks, "error")} AS _reasons,
                    {raws}, CAST(NULL AS VARCHAR) AS _line
-            FROM checked
-            WHERE len(list_filter(__issues, x -> x.severity = 'error')) > 0
+            FROM outcome JOIN raw_src USING ({ROW}) WHERE __refused
             UNION ALL
             SELECT _delivery, _row, [rule] AS _reasons, {nulls}, value AS _line FROM structural
             ORDER BY {ROW}
@@ -174,15 +224,28 @@ def _write_quarantine(
 
 
 def _write_issues(
-    con: duckdb.DuckDBPyConnection, source: SourceTable, did: str, path: Path
+    con: duckdb.DuckDBPyConnection,
+    spec: DatasetSpec,
+    present: set[str],
+    checks: list[Check],
+    did: str,
+    path: Path,
 ) -> None:
+    parts = [
+        f'SELECT {lit(did)} AS _delivery, {ROW} AS _row, {lit(c.column)} AS "column", '
+        f"{lit(c.rule)} AS rule, {lit(c.severity)} AS severity, "
+        f"{_clip_sql(_check_value(c, spec, present))} AS value, {lit(c.message)} AS message "
+        f"FROM flagged_rows WHERE {_flag(i)}"
+        for i, c in enumerate(checks)
+    ]
+    anything = " OR ".join(_flag(i) for i in range(len(checks))) or "false"
     con.execute(
-        f"""CREATE TEMP TABLE all_issues AS
-            SELECT {lit(did)} AS _delivery, {ROW} AS _row, i.column AS "column", i.rule AS rule,
-                   i.severity AS severity, i.value AS value, i.message AS message
-            FROM (SELECT {ROW}, unnest(__issues) AS i FROM checked)
-            UNION ALL
-            SELECT * FROM structural"""
+        "CREATE TEMP TABLE flagged_rows AS SELECT * FROM checked "
+        f"JOIN raw_src USING ({ROW}) WHERE {anything}"
+    )
+    con.execute(
+        "CREATE TEMP TABLE all_issues AS "
+        + " UNION ALL ".join([*parts, "SELECT * FROM structural"])
     )
     con.execute(
         f'COPY (SELECT * FROM all_issues ORDER BY _row, "column", rule) TO {lit(str(path))} '
@@ -192,8 +255,8 @@ def _write_issues(
 
 def _result(con: duckdb.DuckDBPyConnection, source: SourceTable) -> ValidationResult:
     row = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT refused), count(*) FILTER (WHERE refused), "
-        "count(*) FILTER (WHERE flagged AND NOT refused) FROM outcome"
+        "SELECT count(*) FILTER (WHERE NOT __refused), count(*) FILTER (WHERE __refused), "
+        "count(*) FILTER (WHERE __flagged AND NOT __refused) FROM outcome"
     ).fetchone()
     assert row is not None
     loaded, refused, flagged = (int(v or 0) for v in row)
