@@ -109,3 +109,11 @@ def test_overlapping_versions_are_ambiguous(tmp_path: Path) -> None:
     (folder / "dgi-v2.yaml").write_text(yaml.safe_dump(dgi), encoding="utf-8")
     report = check_conventions(folder)
     assert any("both in force at once" in p.message for p in report.problems)
+
+
+def test_the_data_steward_guide_lists_every_rule() -> None:
+    from marsad.ingest import FILE_RULES, ROW_RULES
+
+    guide = (Path(__file__).parents[1] / "docs" / "data-steward.md").read_text(encoding="utf-8")
+    for rule in [*FILE_RULES, *ROW_RULES]:
+        assert f"`{rule}`" in guide, rule
