@@ -254,3 +254,18 @@ def test_cli_json_equals_api_report_and_exit_codes(tmp_path: Path) -> None:
     assert json.loads(out.stdout)["errors"][0]["rule"] == "undeclared_column"
     human = runner.invoke(app, args[:-1])
     assert human.exit_code == 1 and "Traceback" not in human.output
+
+
+def test_deliveries_command_lists_the_ledger(tmp_path: Path) -> None:
+    home = tmp_path / "h"
+    path = write(tmp_path / "2021.csv", dgi_csv(good_dgi_rows()))
+    runner = CliRunner()
+    base = ["--home", str(home)]
+    deliver = [*base, "deliver", "--partner", "dgi", "--dataset", "tax_declarations"]
+    assert runner.invoke(app, [*deliver, "--period", "2021", str(path)]).exit_code == 0
+    refused = write(tmp_path / "bad.csv", "if_number;fiscal_year;spy\n1;2021;x\n")
+    assert runner.invoke(app, [*deliver, "--period", "2021", str(refused)]).exit_code == 1
+    current = json.loads(runner.invoke(app, [*base, "deliveries", "--json"]).stdout)
+    assert [r["status"] for r in current] == ["current"] and current[0]["loaded"] == 3
+    every = json.loads(runner.invoke(app, [*base, "deliveries", "--all", "--json"]).stdout)
+    assert sorted(r["status"] for r in every) == ["current", "refused"]

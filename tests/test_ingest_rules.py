@@ -134,3 +134,19 @@ def test_snapshot_dataset_has_no_period_column_check(
     }
     rows_out = _staged_rows(settings, report.delivery_id)
     assert rows_out[0][10] == dt.date(2019, 3, 15)
+
+
+def test_dates_out_of_order_are_flagged(
+    deliverer: Deliverer, settings: Settings, tmp_path: Path
+) -> None:
+    header = (
+        "rc_court;rc_number;ice;denomination;legal_form;creation_date;dissolution_date;"
+        "capital_mad;address;commune;activity"
+    )
+    rows = ["CASA;1;;A;SARL;2019-05-01;2018-01-01;;;;", "CASA;2;;B;SARL;2019-05-01;2020-01-01;;;;"]
+    path = tmp_path / "2025.csv"
+    path.write_text("\n".join([header, *rows]))
+    report = deliverer.deliver("ompic", "registry", 2025, path)
+    assert (report.loaded, report.flagged) == (2, 1)
+    flags = [r[-1] for r in _staged_rows(settings, report.delivery_id)]
+    assert flags == [["dissolution_date:date_order"], []]

@@ -34,6 +34,37 @@ def register(app: typer.Typer) -> None:
         if not report.valid:
             raise typer.Exit(code=1)
 
+    @app.command("deliveries")
+    def deliveries(
+        ctx: typer.Context,
+        partner: str | None = typer.Option(None, "--partner"),
+        dataset: str | None = typer.Option(None, "--dataset"),
+        everything: bool = typer.Option(
+            False, "--all", help="Also superseded and refused deliveries."
+        ),
+        as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
+    ) -> None:
+        """List the deliveries on record (current ones by default)."""
+        from marsad.ingest import Ledger
+
+        st = state(ctx)
+        records = [
+            r
+            for r in Ledger(st.settings().ledger_path).records()
+            if (everything or r.status == "current")
+            and (partner is None or r.partner == partner)
+            and (dataset is None or r.dataset == dataset)
+        ]
+        if as_json:
+            print_json([r.to_dict() for r in records])
+            return
+        table = Table("livraison", "statut", "reçue le", "reçues", "chargées", "quarantaine")
+        for r in records:
+            table.add_row(
+                r.id, r.status, r.received_at, str(r.received), str(r.loaded), str(r.quarantined)
+            )
+        st.console.print(table)
+
     @app.command("ingest")
     def ingest(
         ctx: typer.Context,

@@ -65,6 +65,7 @@ class FieldSpec(_Strict):
     pattern: str | None = None
     values: tuple[str, ...] | None = None
     max_length: int | None = Field(default=None, ge=1)
+    not_before: Identifier | None = None  # another date field this one cannot precede
     checks: tuple[SoftCheck, ...] = ()
 
     @model_validator(mode="after")
@@ -78,8 +79,8 @@ class FieldSpec(_Strict):
         numeric = self.type in (FieldType.integer, FieldType.amount)
         if (self.min is not None or self.max is not None) and not numeric:
             problems.append("min/max apply to integer and amount fields only")
-        if (self.min_date or self.max_date) and self.type != FieldType.date:
-            problems.append("min_date/max_date apply to date fields only")
+        if (self.min_date or self.max_date or self.not_before) and self.type != FieldType.date:
+            problems.append("min_date, max_date and not_before apply to date fields only")
         if self.min is not None and self.max is not None and self.min > self.max:
             problems.append("min is greater than max")
         if (self.pattern or self.values or self.max_length) and self.type != FieldType.text:
@@ -123,6 +124,10 @@ class DatasetSpec(_Strict):
         if self.period.field and self.period.field not in names:
             problems.append(f"period field {self.period.field!r} is not declared")
         by_name = {f.name: f for f in self.fields}
+        for f in self.fields:
+            other = by_name.get(f.not_before or "")
+            if f.not_before and (other is None or other.type != FieldType.date):
+                problems.append(f"{f.name}.not_before names no date field: {f.not_before!r}")
         period_field = [self.period.field] if self.period.field else []
         for name in (*self.key, *period_field):
             if name in by_name and not by_name[name].required:

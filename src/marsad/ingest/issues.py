@@ -44,6 +44,7 @@ ROW_RULES = {
     "period_mismatch": "the period column differs from the delivery's period",
     "duplicate_key": "the dataset's key appears more than once in the delivery",
     # soft rules: the row is loaded with a quality flag
+    "date_order": "earlier than the date it cannot precede",
     "ice_invalid": "the ICE fails its check (15 digits, divisible by 97)",
     "commune_unknown": "a commune or city the referential does not know",
     "activity_code_unknown": "not an NMA 2010 division or class",

@@ -170,6 +170,11 @@ def field_checks(spec: FieldSpec, raw: str, t: str, typed: str, *, max_text: int
         checks.append(
             _check(name, "not_in_list", "error", f"{t} NOT IN ({listed})", " / ".join(spec.values))
         )
+    if spec.not_before is not None:
+        other = typed_column(spec.not_before)
+        checks.append(
+            _check(name, "date_order", "warning", f"{typed} < {other}", f"before {spec.not_before}")
+        )
     for soft in spec.checks:
         checks.append(_soft_check(name, soft, t))
     return checks
