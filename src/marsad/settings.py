@@ -29,6 +29,13 @@ class Settings(BaseSettings):
         default=1000, ge=16, description="longest text value accepted in a delivery"
     )
 
+    link_threshold: float = Field(
+        default=0.95, gt=0, lt=1, description="match probability from which units are linked"
+    )
+    review_threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="match probability from which a pair is reviewed"
+    )
+
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"

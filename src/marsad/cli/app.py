@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from marsad.cli import conventions, deliveries, demo, synth
+from marsad.cli import conventions, deliveries, demo, register, synth
 from marsad.cli.context import State
 
 app = typer.Typer(
@@ -30,6 +30,7 @@ def root(
 
 
 app.add_typer(conventions.app, name="conventions")
+app.add_typer(register.app, name="register")
 deliveries.register(app)
 synth.register(app)
 demo.register(app)

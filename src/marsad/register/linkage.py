@@ -1,0 +1,69 @@
+"""Links between units: deterministic on trustworthy identifiers, then the Splink model."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+from marsad.register.clustering import Link
+from marsad.register.model import MODEL_COLUMNS, settings, train
+
+logging.getLogger("splink").setLevel(logging.ERROR)
+
+
+def deterministic_links(con: duckdb.DuckDBPyConnection) -> list[Link]:
+    """Units sharing a valid ICE (enterprise part) or a trade-registry key, as star links."""
+    links: list[Link] = []
+    for kind, column in (("ice", "ice9"), ("rc", "rc_key")):
+        rows = con.execute(
+            f"""SELECT unit_id, min(unit_id) OVER (PARTITION BY {column}) AS hub
+                FROM units WHERE {column} IS NOT NULL"""
+        ).fetchall()
+        links.extend(Link(u, hub, kind, 1.0) for u, hub in rows if u != hub)
+    return links
+
+
+@dataclass
+class ModelRun:
+    links: list[Link]  # pairs at or above the review threshold
+    parameters: dict[str, object]
+
+
+def model_links(
+    con: duckdb.DuckDBPyConnection, *, review_threshold: float, seed_pairs: int = 0
+) -> ModelRun:
+    """Train the Splink model on the units and score candidate pairs."""
+    from splink import DuckDBAPI, Linker
+
+    columns = ", ".join(MODEL_COLUMNS)
+    con.execute(
+        f"CREATE OR REPLACE TABLE units_model AS SELECT {columns} FROM units "
+        "WHERE name_std IS NOT NULL AND name_std <> ''"
+    )
+    count = con.execute("SELECT count(*) FROM units_model").fetchone()
+    if count is None or count[0] < 3:
+        return ModelRun(links=[], parameters={})
+    linker = Linker("units_model", settings(), db_api=DuckDBAPI(connection=con))
+    train(linker)
+    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
+    con.execute("CREATE OR REPLACE TABLE model_pairs AS SELECT * FROM " + predictions.physical_name)
+    pairs = con.execute(
+        "SELECT unit_id_l, unit_id_r, match_probability FROM model_pairs"
+    ).fetchall()
+    links = [Link(a, b, "model", float(p)) for a, b, p in pairs]
+    parameters = linker.misc.save_model_to_json()
+    return ModelRun(links=links, parameters=parameters)
+
+
+def links_table(links: list[Link]) -> pa.Table:
+    return pa.table(
+        {
+            "unit_a": pa.array([lk.a for lk in links], pa.string()),
+            "unit_b": pa.array([lk.b for lk in links], pa.string()),
+            "kind": pa.array([lk.kind for lk in links], pa.string()),
+            "probability": pa.array([lk.probability for lk in links], pa.float64()),
+        }
+    )

@@ -1,0 +1,113 @@
+"""The probabilistic linkage model: Splink settings built from marsad's standardised units.
+
+The same settings run on DuckDB (default) or Spark, since Splink generates the SQL for the
+engine it is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+# Columns of ``units`` that the model reads.
+MODEL_COLUMNS = (
+    "unit_id",
+    "name_std",
+    "name_tokens",
+    "rare_token",
+    "legal_form",
+    "ice9",
+    "commune_code",
+    "province",
+    "region_code",
+    "division",
+    "section",
+)
+
+
+def name_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="name_std",
+        comparison_levels=[
+            cll.NullLevel("name_std"),
+            cll.ExactMatchLevel("name_std", term_frequency_adjustments=True),
+            cll.JaroWinklerLevel("name_std", 0.95),
+            cll.JaroWinklerLevel("name_std", 0.88),
+            cll.JaccardLevel("name_std", 0.7),
+            cll.ElseLevel(),
+        ],
+        comparison_description="standardised name",
+    )
+
+
+def place_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="place",
+        comparison_levels=[
+            cll.Or(cll.NullLevel("commune_code"), cll.NullLevel("region_code")).configure(
+                is_null_level=True
+            ),
+            cll.ExactMatchLevel("commune_code"),
+            cll.ExactMatchLevel("province"),
+            cll.ExactMatchLevel("region_code"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="commune, province, region",
+    )
+
+
+def activity_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="activity",
+        comparison_levels=[
+            cll.NullLevel("division"),
+            cll.ExactMatchLevel("division"),
+            cll.ExactMatchLevel("section"),
+            cll.ElseLevel(),
+        ],
+        comparison_description="NMA division and section",
+    )
+
+
+def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unit_id",
+        probability_two_random_records_match=probability_two_random_records_match,
+        comparisons=[
+            name_comparison(),
+            place_comparison(),
+            activity_comparison(),
+            cl.ExactMatch("legal_form"),
+            cl.ExactMatch("ice9"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("name_std"),
+            block_on("rare_token", "province"),
+            block_on("rare_token", "division"),
+            block_on("ice9"),
+        ],
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=True,
+    )
+
+
+def train(linker: Any) -> None:
+    """Unsupervised training: the prior from deterministic rules, u by random sampling, m by
+    EM on two complementary blockings.
+    """
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("ice9"), block_on("name_std", "commune_code")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    # Pairs sharing a valid ICE are nearly all true matches: they teach how names, places
+    # and activities vary within one enterprise. Pairs sharing a name teach the rest.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("ice9"), estimate_without_term_frequencies=True
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("name_std"), estimate_without_term_frequencies=True
+    )

@@ -1,0 +1,119 @@
+"""Names in a comparable form, with the legal form extracted to a code.
+
+The rules are data (``register/data/names.yaml``); this module applies them. It runs on
+distinct names only, so its per-name cost stays small even on a national register.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+from marsad.errors import ConfigurationError
+
+_DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
+_PUNCT = re.compile(r"[^a-z0-9 ]+")
+
+
+@dataclass(frozen=True)
+class StandardName:
+    name: str  # tokens joined by one space, legal form, prefixes and stop words removed
+    legal_form: str | None  # canonical code (SARL, SARL_AU, SA, ...) when the name carries one
+
+
+@dataclass(frozen=True)
+class NameRules:
+    legal_forms: tuple[tuple[tuple[str, ...], str], ...]  # longest sequences first
+    prefixes: frozenset[str]
+    stop_words: frozenset[str]
+    transliterations: dict[str, str]
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, object]) -> NameRules:
+        problems: list[str] = []
+        forms: list[tuple[tuple[str, ...], str]] = []
+        raw_forms = data.get("legal_forms")
+        if not isinstance(raw_forms, dict) or not raw_forms:
+            problems.append("legal_forms: expected a mapping of code -> token sequences")
+            raw_forms = {}
+        for code, sequences in raw_forms.items():
+            for seq in sequences or []:
+                if not isinstance(seq, list) or not all(isinstance(t, str) for t in seq):
+                    problems.append(f"legal_forms.{code}: {seq!r} is not a list of words")
+                    continue
+                forms.append((tuple(fold(" ".join(seq)).split()), str(code)))
+        forms.sort(key=lambda item: -len(item[0]))
+        translit: dict[str, str] = {}
+        raw_translit = data.get("transliterations") or {}
+        if not isinstance(raw_translit, dict):
+            problems.append("transliterations: expected a mapping")
+            raw_translit = {}
+        for canonical, variants in raw_translit.items():
+            for variant in variants or []:
+                if variant in translit and translit[variant] != canonical:
+                    problems.append(f"transliterations: {variant!r} maps to two spellings")
+                translit[str(variant)] = str(canonical)
+        if problems:
+            raise ConfigurationError("name rules: " + "; ".join(problems))
+        return cls(
+            legal_forms=tuple(forms),
+            prefixes=frozenset(_words(data.get("prefixes"))),
+            stop_words=frozenset(_words(data.get("stop_words"))),
+            transliterations=translit,
+        )
+
+    def standardise(self, text: str | None) -> StandardName:
+        tokens = fold(text or "").split()
+        legal_form, tokens = self._extract_legal_form(tokens)
+        kept = [
+            self.transliterations.get(t, t)
+            for t in tokens
+            if t not in self.prefixes and t not in self.stop_words
+        ]
+        return StandardName(" ".join(kept), legal_form)
+
+    def _extract_legal_form(self, tokens: list[str]) -> tuple[str | None, list[str]]:
+        found: str | None = None
+        out = list(tokens)
+        for seq, code in self.legal_forms:
+            n = len(seq)
+            i = 0
+            while i + n <= len(out):
+                if tuple(out[i : i + n]) == seq:
+                    found = found or code
+                    del out[i : i + n]
+                else:
+                    i += 1
+        return found, out
+
+
+def _words(value: object) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [fold(str(v)) for v in value]
+
+
+def fold(text: str) -> str:
+    """Lower case ASCII, '&' as 'et', dots of abbreviations dropped, punctuation as space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("&", " et ").replace("’", " ").replace("'", " ")
+    text = _DOTTED.sub("", text)
+    return " ".join(_PUNCT.sub(" ", text).split())
+
+
+@cache
+def load_name_rules() -> NameRules:
+    text = resources.files("marsad.register").joinpath("data", "names.yaml").read_text("utf-8")
+    return NameRules.from_mapping(yaml.safe_load(text))
+
+
+def standardise_many(names: Iterable[str | None]) -> list[StandardName]:
+    rules = load_name_rules()
+    return [rules.standardise(n) for n in names]

@@ -1,0 +1,219 @@
+"""Source units: one entity as one source system knows it, with standardised attributes.
+
+Every loaded row of every current delivery belongs to exactly one unit (``row_map``); a
+unit gathers the rows of one key of one identifier system (one IF number, one RC, ...).
+Linkage then works on units, far fewer than rows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from marsad.ingest import DeliveryRecord, Ledger
+from marsad.ingest.rules import lit, q
+from marsad.reference import lookup_commune, section_of_activity_code
+from marsad.register.sources import SourceSpec, load_sources
+from marsad.register.standardise import load_name_rules, repair_ice
+from marsad.settings import Settings
+
+ROLE_COLUMNS = (
+    "ice",
+    "rc_court",
+    "rc_number",
+    "name",
+    "legal_form",
+    "commune",
+    "region",
+    "activity_code",
+    "gender",
+)
+
+
+def _key_part(field: str) -> str:
+    v = f"upper(trim(CAST({q(field)} AS VARCHAR)))"
+    return f"coalesce(regexp_replace({v}, '\\s+', '', 'g'), '')"
+
+
+def _rows_sql(spec: SourceSpec, records: list[DeliveryRecord], home: Path) -> str:
+    files = ", ".join(lit(str(home / r.path / "rows.parquet")) for r in records if r.path)
+    periods = " ".join(f"WHEN {lit(r.id)} THEN {r.period}" for r in records)
+    roles = ", ".join(
+        f"CAST({q(spec.fields[role])} AS VARCHAR) AS {role}"
+        if role in spec.fields
+        else f"CAST(NULL AS VARCHAR) AS {role}"
+        for role in ROLE_COLUMNS
+    )
+    key = " || '|' || ".join(_key_part(f) for f in spec.unit)
+    return (
+        f"SELECT {lit(spec.system)} || ':' || {key} AS unit_id, {lit(spec.system)} AS system, "
+        f"{lit(spec.dataset)} AS dataset, {spec.person} AS person, _delivery AS delivery, "
+        f"_row AS row, CASE _delivery {periods} END AS period, {roles} "
+        f"FROM read_parquet([{files}])"
+    )
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Table ``source_rows``: every loaded row of every current delivery, with its roles."""
+    current = Ledger(settings.ledger_path).current()
+    parts = []
+    for spec in load_sources():
+        records = [r for r in current if f"{r.partner}.{r.dataset}" == spec.dataset]
+        if records:
+            parts.append(_rows_sql(spec, records, settings.home))
+    if not parts:
+        con.execute(
+            "CREATE OR REPLACE TABLE source_rows (unit_id VARCHAR, system VARCHAR, "
+            "dataset VARCHAR, person BOOLEAN, delivery VARCHAR, row BIGINT, period BIGINT, "
+            + ", ".join(f"{c} VARCHAR" for c in ROLE_COLUMNS)
+            + ")"
+        )
+        return
+    con.execute("CREATE OR REPLACE TABLE source_rows AS " + " UNION ALL ".join(parts))
+
+
+def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Distinct raw values standardised once in Python (ICE, names, communes, forms)."""
+    rules = load_name_rules()
+    ices = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT ice FROM source_rows WHERE ice IS NOT NULL"
+        ).fetchall()
+    ]
+    repaired = [repair_ice(v) for v in ices]
+    con.register(
+        "ice_lookup_arrow",
+        pa.table(
+            {
+                "raw": pa.array(ices, pa.string()),
+                "ice": pa.array([r[0] for r in repaired], pa.string()),
+                "status": pa.array([r[1] for r in repaired], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TABLE ice_lookup AS SELECT * FROM ice_lookup_arrow")
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT name FROM source_rows WHERE name IS NOT NULL "
+            "UNION SELECT DISTINCT legal_form FROM source_rows WHERE legal_form IS NOT NULL"
+        ).fetchall()
+    ]
+    std = [rules.standardise(n) for n in names]
+    con.register(
+        "name_lookup_arrow",
+        pa.table(
+            {
+                "raw": pa.array(names, pa.string()),
+                "name_std": pa.array([s.name for s in std], pa.string()),
+                "form": pa.array([s.legal_form for s in std], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TABLE name_lookup AS SELECT * FROM name_lookup_arrow")
+    places = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT commune FROM source_rows WHERE commune IS NOT NULL"
+        ).fetchall()
+    ]
+    found = [lookup_commune(p) for p in places]
+    con.register(
+        "place_lookup_arrow",
+        pa.table(
+            {
+                "raw": pa.array(places, pa.string()),
+                "commune_code": pa.array([c.code if c else None for c in found], pa.string()),
+                "province": pa.array([c.province if c else None for c in found], pa.string()),
+                "region_code": pa.array([c.region_code if c else None for c in found], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TABLE place_lookup AS SELECT * FROM place_lookup_arrow")
+
+
+def build_units(con: duckdb.DuckDBPyConnection) -> None:
+    """Table ``units`` (one row per unit, standardised) from ``source_rows``."""
+    _lookup_tables(con)
+    order = "CAST(period AS BIGINT) * 10000000 + row"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE units AS
+        WITH r AS (
+            SELECT s.*, i.ice AS ice_valid, n.name_std, n.form AS name_form,
+                   f.form AS declared_form, p.commune_code, p.province,
+                   coalesce(s.region, p.region_code) AS region_code,
+                   substr(regexp_replace(s.activity_code, '[^0-9]', '', 'g'), 1, 2) AS division,
+                   CASE WHEN s.rc_court IS NOT NULL AND s.rc_number IS NOT NULL THEN
+                       upper(regexp_replace(s.rc_court, '\\s+', '', 'g')) || '|' ||
+                       ltrim(upper(regexp_replace(s.rc_number, '\\s+', '', 'g')), '0')
+                   END AS rc_key
+            FROM source_rows s
+            LEFT JOIN ice_lookup i ON i.raw = s.ice
+            LEFT JOIN name_lookup n ON n.raw = s.name
+            LEFT JOIN name_lookup f ON f.raw = s.legal_form
+            LEFT JOIN place_lookup p ON p.raw = s.commune
+        )
+        SELECT unit_id, any_value(system) AS system, bool_or(person) AS person,
+               count(*) AS n_rows, min(period) AS first_period, max(period) AS last_period,
+               list_distinct(list(dataset)) AS datasets,
+               arg_max(name, {order}) FILTER (WHERE name IS NOT NULL) AS name,
+               arg_max(name_std, {order}) FILTER (WHERE name_std <> '') AS name_std,
+               mode(ice_valid) AS ice,
+               count(DISTINCT ice_valid) AS n_ice,
+               arg_max(rc_key, {order}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
+               coalesce(arg_max(declared_form, {order}) FILTER (WHERE declared_form IS NOT NULL),
+                        arg_max(name_form, {order}) FILTER (WHERE name_form IS NOT NULL))
+                   AS legal_form,
+               arg_max(commune_code, {order}) FILTER (WHERE commune_code IS NOT NULL)
+                   AS commune_code,
+               arg_max(province, {order}) FILTER (WHERE province IS NOT NULL) AS province,
+               arg_max(region_code, {order}) FILTER (WHERE region_code IS NOT NULL)
+                   AS region_code,
+               mode(division) FILTER (WHERE length(division) = 2) AS division,
+               arg_max(gender, {order}) FILTER (WHERE gender IS NOT NULL) AS gender
+        FROM r GROUP BY unit_id
+        """
+    )
+    sections = {
+        d: section_of_activity_code(d)
+        for (d,) in con.execute(
+            "SELECT DISTINCT division FROM units WHERE division IS NOT NULL"
+        ).fetchall()
+    }
+    con.register(
+        "section_arrow",
+        pa.table(
+            {
+                "division": pa.array(list(sections), pa.string()),
+                "section": pa.array(list(sections.values()), pa.string()),
+            }
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE units AS SELECT u.*, substr(u.ice, 1, 9) AS ice9, s.section, "
+        "string_split(coalesce(u.name_std, ''), ' ') AS name_tokens "
+        "FROM units u LEFT JOIN section_arrow s USING (division)"
+    )
+    _add_rare_token(con)
+
+
+def _add_rare_token(con: duckdb.DuckDBPyConnection) -> None:
+    """The rarest word of each name, a blocking key that survives word order changes."""
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE units AS
+        WITH tokens AS (
+            SELECT DISTINCT unit_id, unnest(name_tokens) AS token FROM units
+        ), freq AS (
+            SELECT token, count(*) AS n FROM tokens WHERE token <> '' GROUP BY token
+        )
+        SELECT u.*, r.rare_token FROM units u LEFT JOIN (
+            SELECT unit_id, arg_min(token, n * 1000 - length(token)) AS rare_token
+            FROM tokens JOIN freq USING (token) GROUP BY unit_id
+        ) r USING (unit_id)
+        """
+    )
