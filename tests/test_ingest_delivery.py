@@ -36,7 +36,7 @@ def test_valid_rows_are_typed_and_keep_their_row_numbers(
 ) -> None:
     rows = good_dgi_rows()
     rows.insert(1, "2000;;BAD AMOUNT;2021;12,3,4;;47;Fès")
-    rows.append(f"3000;{make_ice(9)[:-1]}7;STE TYPO ICE;2021;1234567.89;;99;Atlantis")
+    rows.append(f"3000;{make_ice(9)[:-1]}7;STE TYPO ICE;2021;1234567.89;;00;Atlantis")
     path = write(tmp_path / "2021.csv", dgi_csv(rows))
     report = deliverer.deliver("dgi", "tax_declarations", 2021, path)
     assert report.status == "loaded"

@@ -11,7 +11,11 @@ import pyarrow as pa
 from marsad.register.clustering import Link
 from marsad.register.model import MODEL_COLUMNS, settings, train
 
-logging.getLogger("splink").setLevel(logging.ERROR)
+
+def _quiet_splink() -> None:
+    """Splink reports its training steps at INFO level; marsad reports its own."""
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def deterministic_links(con: duckdb.DuckDBPyConnection) -> list[Link]:
@@ -38,6 +42,7 @@ def model_links(
     """Train the Splink model on the units and score candidate pairs."""
     from splink import DuckDBAPI, Linker
 
+    _quiet_splink()
     columns = ", ".join(MODEL_COLUMNS)
     con.execute(
         f"CREATE OR REPLACE TABLE units_model AS SELECT {columns} FROM units "

@@ -15,7 +15,9 @@ from splink import SettingsCreator, block_on
 # Columns of ``units`` that the model reads.
 MODEL_COLUMNS = (
     "unit_id",
+    "system",
     "name_std",
+    "name_sorted",
     "name_tokens",
     "rare_token",
     "legal_form",
@@ -34,6 +36,9 @@ def name_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("name_std"),
             cll.ExactMatchLevel("name_std", term_frequency_adjustments=True),
+            cll.ExactMatchLevel("name_sorted").configure(
+                label_for_charts="same words in another order"
+            ),
             cll.JaroWinklerLevel("name_std", 0.95),
             cll.JaroWinklerLevel("name_std", 0.88),
             cll.JaccardLevel("name_std", 0.7),
@@ -83,9 +88,13 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             activity_comparison(),
             cl.ExactMatch("legal_form"),
             cl.ExactMatch("ice9"),
+            # One enterprise rarely holds two keys of one identifier system, while two
+            # homonymous firms often sit in the same source: the model learns how much.
+            cl.ExactMatch("system").configure(term_frequency_adjustments=False),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("name_std"),
+            block_on("name_sorted"),
             block_on("rare_token", "province"),
             block_on("rare_token", "division"),
             block_on("ice9"),

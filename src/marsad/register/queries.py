@@ -72,6 +72,8 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
     con = duckdb.connect()
     tokens_a = (a.get("name_std") or "").split(" ")
     tokens_b = (b.get("name_std") or "").split(" ")
+    a["name_sorted"] = " ".join(sorted(tokens_a))
+    b["name_sorted"] = " ".join(sorted(tokens_b))
     records = []
     for rec, tokens in ((a, tokens_a), (b, tokens_b)):
         records.append({c: (tokens if c == "name_tokens" else rec.get(c)) for c in MODEL_COLUMNS})

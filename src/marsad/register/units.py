@@ -195,7 +195,8 @@ def build_units(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         "CREATE OR REPLACE TABLE units AS SELECT u.*, substr(u.ice, 1, 9) AS ice9, s.section, "
-        "string_split(coalesce(u.name_std, ''), ' ') AS name_tokens "
+        "string_split(coalesce(u.name_std, ''), ' ') AS name_tokens, "
+        "array_to_string(list_sort(string_split(u.name_std, ' ')), ' ') AS name_sorted "
         "FROM units u LEFT JOIN section_arrow s USING (division)"
     )
     _add_rare_token(con)
