@@ -1,0 +1,170 @@
+"""Known-answer tests of the business register on crafted rows over a small economy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import make_ice
+from marsad.cli.app import app
+from marsad.ingest import Deliverer, ingest_folder
+from marsad.register.build import build_register, current_build
+from marsad.register.reviews import ReviewLog
+from marsad.settings import Settings, get_settings
+
+ICE_A = make_ice(987654321)
+ICE_A_TYPO = ICE_A[:5] + str((int(ICE_A[5]) + 1) % 10) + ICE_A[6:]
+
+CRAFTED = {
+    ("dgi", "tax_declarations", 2015): [
+        "if_number;ice;denomination;fiscal_year;turnover_mad;net_result_mad;activity_code;city",
+        "T1;;STE EL AMANE TRANSPORT SARL;2015;2 500 000,00;;4941;Casablanca",
+        "T3;;BOULANGERIE MOHAMMADIA;2015;800 000,00;;1071;Fès",
+        "T4;;BOULANGERIE MOHAMMADIA;2015;650 000,00;;1071;Agadir",
+        f"T5;{ICE_A};COMPTOIR DU SUD SARL;2015;1 000 000,00;;4690;Casablanca",
+    ],
+    ("cnss", "employment", 2015): [
+        "cnss_number;ice;denomination;commune;year;employees;payroll_mad",
+        "C2;;El Amane Transport;Casablanca;2015;12;600000",
+        f"C6;{ICE_A_TYPO};NOUR TEXTILE;Rabat;2015;4;150000",
+    ],
+    ("ompic", "registry", 2024): [
+        "rc_court;rc_number;ice;denomination;legal_form;creation_date;dissolution_date;"
+        "capital_mad;address;commune;activity",
+        "CASA;999001;;SOCIETE AL AMANE DE TRANSPORT S.A.R.L;SARL;2009-04-01;;100000;;"
+        "Casablanca;transport routier",
+    ],
+}
+
+
+def _deliver_crafted(settings: Settings, tmp: Path) -> None:
+    deliverer = Deliverer(settings)
+    for (partner, dataset, period), lines in CRAFTED.items():
+        path = tmp / f"{partner}-{dataset}-{period}.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        report = deliverer.deliver(partner, dataset, period, path)
+        assert report.status == "loaded" and report.quarantined == 0, report.errors
+
+
+@pytest.fixture(scope="module")
+def register_home(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    from marsad.synth import generate
+
+    root = tmp_path_factory.mktemp("register")
+    generate(out=root / "synth", scale=0.003, seed=11, progress=False)
+    settings = get_settings(root / "home")
+    ingest_folder(Deliverer(settings), root / "synth")
+    _deliver_crafted(settings, root)
+    build_register(settings)
+    return settings
+
+
+def _enterprise_of(settings: Settings, unit_id: str) -> str:
+    import duckdb
+
+    build = current_build(settings)
+    assert build is not None
+    row = duckdb.sql(
+        f"SELECT enterprise_id FROM '{build / 'units.parquet'}' WHERE unit_id = $u",
+        params={"u": unit_id},
+    ).fetchone()
+    assert row is not None, unit_id
+    return str(row[0])
+
+
+def _ids(settings: Settings) -> dict[str, str]:
+    import duckdb
+
+    build = current_build(settings)
+    assert build is not None
+    return dict(
+        duckdb.sql(f"SELECT unit_id, enterprise_id FROM '{build / 'units.parquet'}'").fetchall()
+    )
+
+
+def test_three_name_variants_without_ice_are_one_enterprise(register_home: Settings) -> None:
+    ids = {_enterprise_of(register_home, u) for u in ("if:T1", "cnss:C2", "rc:CASA|999001")}
+    assert len(ids) == 1
+
+
+def test_same_name_in_two_cities_stays_two(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "if:T3") != _enterprise_of(register_home, "if:T4")
+
+
+def test_a_mistyped_ice_does_not_merge_two_firms(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "if:T5") != _enterprise_of(register_home, "cnss:C6")
+
+
+def test_ids_are_stable_across_a_rebuild_and_a_new_delivery(
+    register_home: Settings, tmp_path: Path
+) -> None:
+    before = _ids(register_home)
+    build_register(register_home)
+    assert _ids(register_home) == before
+    extra = tmp_path / "cnss-2014.csv"
+    extra.write_text(
+        "cnss_number;ice;denomination;commune;year;employees;payroll_mad\n"
+        "C2;;EL AMANE TRANSPORT;Casablanca;2014;10;500000\n"
+        "C9;;STE NOUVELLE ETOILE DU NORD;Tanger;2014;2;40000\n",
+        encoding="utf-8",
+    )
+    assert Deliverer(register_home).deliver("cnss", "employment", 2014, extra).loaded == 2
+    build_register(register_home)
+    after = _ids(register_home)
+    assert {u: after[u] for u in before} == before
+    assert "cnss:C9" in after and after["cnss:C9"] not in set(before.values())
+
+
+def test_a_reviewers_different_holds_after_rebuild(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "if:T1") == _enterprise_of(register_home, "cnss:C2")
+    log = ReviewLog(register_home.home / "register" / "reviews.jsonl")
+    log.record("if:T1", "cnss:C2", "different", "test")
+    try:
+        build_register(register_home)
+        assert _enterprise_of(register_home, "if:T1") != _enterprise_of(register_home, "cnss:C2")
+    finally:
+        log.record("if:T1", "cnss:C2", "same", "test")
+        build_register(register_home)
+    assert _enterprise_of(register_home, "if:T1") == _enterprise_of(register_home, "cnss:C2")
+
+
+def test_cli_faces(register_home: Settings, tmp_path: Path) -> None:
+    runner = CliRunner()
+    home = ["--home", str(register_home.home)]
+    explain = runner.invoke(app, [*home, "register", "explain", "if:T1", "cnss:C2", "--json"])
+    assert explain.exit_code == 0, explain.output
+    result = json.loads(explain.stdout)
+    assert result["same_enterprise"] and result["probability"] > 0.9
+    names = {s["comparison"]: s for s in result["steps"]}
+    assert names["name_std"]["log2_weight"] > 0
+    enterprise = _enterprise_of(register_home, "if:T1")
+    show = runner.invoke(app, [*home, "register", "show", enterprise, "--json"])
+    assert show.exit_code == 0
+    assert {u["unit_id"] for u in json.loads(show.stdout)["units"]} >= {"if:T1", "cnss:C2"}
+    assert "register.show" in (register_home.home / "audit.jsonl").read_text()
+    missing = runner.invoke(app, [*home, "register", "show", "E-NOPE"])
+    assert missing.exit_code == 2 and "Traceback" not in missing.output
+    out = tmp_path / "rows.csv"
+    export = runner.invoke(app, [*home, "register", "export", "--out", str(out)])
+    assert export.exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == "delivery_file,row,enterprise_id,delivery_id"
+    assert any(
+        line.startswith("dgi/tax_declarations/dgi-tax_declarations-2015.csv,1,") for line in lines
+    )
+    queue = runner.invoke(app, [*home, "register", "review", "--json"])
+    assert queue.exit_code == 0 and isinstance(json.loads(queue.stdout), list)
+
+
+def test_evaluation_against_the_synthetic_truth(register_home: Settings) -> None:
+    from marsad.register.evaluate import evaluate_register
+
+    truth = register_home.home.parent / "synth" / "truth"
+    result = evaluate_register(register_home, truth)
+    assert result["rows_with_truth"] > 10_000
+    assert result["pairwise"]["precision"] > 0.98
+    assert result["pairwise"]["recall"] > 0.85
+    assert 0 < result["bcubed"]["f1"] <= 1
