@@ -20,8 +20,10 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     ) -> None:
-        """Build a synthetic economy, ingest all its deliveries and print a summary."""
+        """Build a synthetic economy, ingest its deliveries, build the register, summarise."""
         from marsad.ingest import Deliverer, ingest_folder
+        from marsad.register.build import build_register
+        from marsad.register.evaluate import evaluate_register
         from marsad.synth import generate
 
         st = state(ctx)
@@ -31,6 +33,8 @@ def register(app: typer.Typer) -> None:
             synth_dir = settings.home / "synth"
             synth = generate(out=synth_dir, scale=scale, seed=seed, progress=not as_json)
             summary = ingest_folder(Deliverer(settings), synth_dir)
+            register = build_register(settings)
+            quality = evaluate_register(settings, synth_dir / "truth")
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
         if as_json:
@@ -40,6 +44,11 @@ def register(app: typer.Typer) -> None:
                     "synth": synth.to_dict(),
                     "ingest": totals,
                     "refused": [r.file for r in summary.reports if not r.valid],
+                    "register": register.to_dict(),
+                    "register_quality": {
+                        k: quality[k]
+                        for k in ("pairwise", "bcubed", "true_enterprises", "found_enterprises")
+                    },
                     "seconds": seconds,
                 }
             )
@@ -48,8 +57,15 @@ def register(app: typer.Typer) -> None:
             st.console.print(
                 f"[bold]Ingestion[/] : {totals['files']} fichiers, {totals['received']} lignes "
                 f"reçues, {totals['loaded']} chargées, {totals['quarantined']} en quarantaine, "
-                f"{totals['files_refused']} fichiers refusés — {seconds} s"
+                f"{totals['files_refused']} fichiers refusés"
             )
-            st.console.print(f"Données : {settings.home}")
+            pw = quality["pairwise"]
+            st.console.print(
+                f"[bold]Registre[/] : {register.units} unités → {register.enterprises} "
+                f"entreprises ({quality['true_enterprises']} vraies) ; précision "
+                f"{pw['precision']:.4f}, rappel {pw['recall']:.4f}, F1 {pw['f1']:.4f} ; "
+                f"{register.review_queue} paires à revoir"
+            )
+            st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
         if serve and not as_json:
             st.console.print("(pas encore de serveur : l'explorateur arrive avec la publication)")
