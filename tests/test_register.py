@@ -21,20 +21,20 @@ ICE_A_TYPO = ICE_A[:5] + str((int(ICE_A[5]) + 1) % 10) + ICE_A[6:]
 CRAFTED = {
     ("dgi", "tax_declarations", 2015): [
         "if_number;ice;denomination;fiscal_year;turnover_mad;net_result_mad;activity_code;city",
-        "T1;;STE EL AMANE TRANSPORT SARL;2015;2 500 000,00;;4941;Casablanca",
+        "T1;;STE EL AMANE TRANSPORT OUARGHA SARL;2015;2 500 000,00;;4941;Casablanca",
         "T3;;BOULANGERIE MOHAMMADIA;2015;800 000,00;;1071;Fès",
         "T4;;BOULANGERIE MOHAMMADIA;2015;650 000,00;;1071;Agadir",
         f"T5;{ICE_A};COMPTOIR DU SUD SARL;2015;1 000 000,00;;4690;Casablanca",
     ],
     ("cnss", "employment", 2015): [
         "cnss_number;ice;denomination;commune;year;employees;payroll_mad",
-        "C2;;El Amane Transport;Casablanca;2015;12;600000",
+        "C2;;El Amane Transport Ouargha;Casablanca;2015;12;600000",
         f"C6;{ICE_A_TYPO};NOUR TEXTILE;Rabat;2015;4;150000",
     ],
     ("ompic", "registry", 2024): [
         "rc_court;rc_number;ice;denomination;legal_form;creation_date;dissolution_date;"
         "capital_mad;address;commune;activity",
-        "CASA;999001;;SOCIETE AL AMANE DE TRANSPORT S.A.R.L;SARL;2009-04-01;;100000;;"
+        "CASA;999001;;SOCIETE AL AMANE DE TRANSPORT OUARGHA S.A.R.L;SARL;2009-04-01;;100000;;"
         "Casablanca;transport routier",
     ],
 }
@@ -102,17 +102,20 @@ def test_ids_are_stable_across_a_rebuild_and_a_new_delivery(
     register_home: Settings, tmp_path: Path
 ) -> None:
     before = _ids(register_home)
-    build_register(register_home)
+    assert build_register(register_home, full=True).mode == "full"
     assert _ids(register_home) == before
     extra = tmp_path / "cnss-2014.csv"
     extra.write_text(
         "cnss_number;ice;denomination;commune;year;employees;payroll_mad\n"
-        "C2;;EL AMANE TRANSPORT;Casablanca;2014;10;500000\n"
+        "C2;;EL AMANE TRANSPORT OUARGHA;Casablanca;2014;10;500000\n"
         "C9;;STE NOUVELLE ETOILE DU NORD;Tanger;2014;2;40000\n",
         encoding="utf-8",
     )
     assert Deliverer(register_home).deliver("cnss", "employment", 2014, extra).loaded == 2
-    build_register(register_home)
+    report = build_register(register_home)
+    # linked incrementally: only the new unit (and units whose attributes changed) scored
+    assert report.mode == "incremental"
+    assert 1 <= report.units_scored < report.units // 10
     after = _ids(register_home)
     assert {u: after[u] for u in before} == before
     assert "cnss:C9" in after and after["cnss:C9"] not in set(before.values())
@@ -137,7 +140,7 @@ def test_cli_faces(register_home: Settings, tmp_path: Path) -> None:
     explain = runner.invoke(app, [*home, "register", "explain", "if:T1", "cnss:C2", "--json"])
     assert explain.exit_code == 0, explain.output
     result = json.loads(explain.stdout)
-    assert result["same_enterprise"] and result["probability"] > 0.9
+    assert result["same_enterprise"] and result["probability"] >= register_home.link_threshold
     names = {s["comparison"]: s for s in result["steps"]}
     assert names["name_std"]["log2_weight"] > 0
     enterprise = _enterprise_of(register_home, "if:T1")

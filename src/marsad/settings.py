@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     )
 
     link_threshold: float = Field(
-        default=0.9, gt=0, lt=1, description="match probability from which units are linked"
+        default=0.8, gt=0, lt=1, description="match probability from which units are linked"
     )
     review_threshold: float = Field(
         default=0.5, gt=0, lt=1, description="match probability from which a pair is reviewed"

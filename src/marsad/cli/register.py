@@ -15,6 +15,9 @@ app = typer.Typer(help="The business register.", no_args_is_help=True)
 @app.command("build")
 def build(
     ctx: typer.Context,
+    full: bool = typer.Option(
+        False, "--full", help="Re-train the model and score every pair (default: incremental)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the build report as JSON."),
 ) -> None:
     """Standardise, link and cluster every current delivery into enterprises."""
@@ -22,7 +25,7 @@ def build(
 
     st = state(ctx)
     with user_errors(st):
-        report = build_register(st.settings())
+        report = build_register(st.settings(), full=full)
     if as_json:
         print_json(report.to_dict())
         return

@@ -32,6 +32,8 @@ from marsad.settings import Settings
 class BuildReport:
     build_id: str
     path: str
+    mode: str  # full | incremental
+    units_scored: int  # units whose pairs were scored by the model (all, or new and changed)
     rows: int
     units: int
     enterprises: int
@@ -71,7 +73,52 @@ def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"threads": settings.workers, "memory_limit": "6GB"})
 
 
-def build_register(settings: Settings) -> BuildReport:
+SIGNATURE_COLUMNS = (
+    "system",
+    "name_std",
+    "legal_form",
+    "ice9",
+    "rc_key",
+    "commune_code",
+    "province",
+    "region_code",
+    "division",
+    "section",
+)
+
+
+def _previous_pairs(build: Path, units: set[str], fresh: set[str]) -> list[Link]:
+    rows = duckdb.sql(
+        f"SELECT unit_a, unit_b, probability FROM read_parquet("
+        f"{lit(str(build / 'model_pairs.parquet'))})"
+    ).fetchall()
+    return [
+        Link(a, b, "model", float(p))
+        for a, b, p in rows
+        if a in units and b in units and a not in fresh and b not in fresh
+    ]
+
+
+def _signature(alias: str) -> str:
+    parts = ", ".join(f"coalesce(CAST({alias}.{c} AS VARCHAR), '')" for c in SIGNATURE_COLUMNS)
+    return f"md5(concat_ws('|', {parts}))"
+
+
+def _fresh_units(con: duckdb.DuckDBPyConnection, build: Path) -> set[str]:
+    """Units that are new, or whose linkage attributes changed, since ``build``."""
+    rows = con.execute(
+        f"""SELECT u.unit_id FROM units u
+            LEFT JOIN (SELECT p.unit_id, {_signature("p")} AS sig
+                       FROM read_parquet({lit(str(build / "units.parquet"))}) p) old
+            USING (unit_id)
+            WHERE old.sig IS NULL OR old.sig <> {_signature("u")}"""
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
+    """Build the register; incrementally (only new or changed units scored) when a complete
+    previous build exists and ``full`` is not asked."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -87,7 +134,26 @@ def build_register(settings: Settings) -> BuildReport:
         build_units(con)
         lap("standardise")
         links = deterministic_links(con)
-        run = model_links(con, review_threshold=settings.review_threshold)
+        previous = current_build(settings)
+        incremental = (
+            not full
+            and previous is not None
+            and (previous / "model.json").exists()
+            and (previous / "model_pairs.parquet").exists()
+        )
+        all_units = {r[0] for r in con.execute("SELECT unit_id FROM units").fetchall()}
+        if incremental:
+            assert previous is not None
+            fresh = _fresh_units(con, previous)
+            model = json.loads((previous / "model.json").read_text(encoding="utf-8"))
+            run = model_links(
+                con, review_threshold=settings.review_threshold, model=model, fresh=fresh
+            )
+            run.links.extend(_previous_pairs(previous, all_units, fresh))
+            scored = len(fresh)
+        else:
+            run = model_links(con, review_threshold=settings.review_threshold)
+            scored = len(all_units)
         lap("link")
         reviews = ReviewLog(register_dir(settings) / "reviews.jsonl").decisions()
         review_links = [
@@ -117,6 +183,10 @@ def build_register(settings: Settings) -> BuildReport:
             _write(
                 con, tmp, ids, [*links, *accepted, *review_links], queue, changes, run.parameters
             )
+            con.register("pairs_arrow", links_table(run.links))
+            con.execute(
+                f"COPY pairs_arrow TO {lit(str(tmp / 'model_pairs.parquet'))} (FORMAT parquet)"
+            )
             os.replace(tmp, out)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -135,6 +205,8 @@ def build_register(settings: Settings) -> BuildReport:
         return BuildReport(
             build_id=build_id,
             path=str(out),
+            mode="incremental" if incremental else "full",
+            units_scored=scored,
             rows=int(n_rows[0]) if n_rows else 0,
             units=len(units),
             enterprises=len(set(ids.values())),

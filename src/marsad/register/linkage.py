@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from marsad.register.clustering import Link
-from marsad.register.model import MODEL_COLUMNS, settings, train
+from marsad.register.model import MODEL_COLUMNS, fresh_blocking_rules, settings, train
 
 
 def _quiet_splink() -> None:
@@ -37,29 +38,45 @@ class ModelRun:
 
 
 def model_links(
-    con: duckdb.DuckDBPyConnection, *, review_threshold: float, seed_pairs: int = 0
+    con: duckdb.DuckDBPyConnection,
+    *,
+    review_threshold: float,
+    model: dict[str, Any] | None = None,
+    fresh: set[str] | None = None,
 ) -> ModelRun:
-    """Train the Splink model on the units and score candidate pairs."""
+    """Score candidate pairs of units with the Splink model.
+
+    Without ``model`` the model is trained on the units (a full build). With a saved
+    ``model`` and the set of ``fresh`` (new or changed) units, only pairs that involve a
+    fresh unit are scored (an incremental build).
+    """
     from splink import DuckDBAPI, Linker
 
     _quiet_splink()
     columns = ", ".join(MODEL_COLUMNS)
+    con.register("fresh_arrow", pa.table({"unit_id": pa.array(sorted(fresh or ()), pa.string())}))
     con.execute(
-        f"CREATE OR REPLACE TABLE units_model AS SELECT {columns} FROM units "
+        f"CREATE OR REPLACE TABLE units_model AS SELECT {columns}, "
+        "unit_id IN (SELECT unit_id FROM fresh_arrow) AS fresh FROM units "
         "WHERE name_std IS NOT NULL AND name_std <> ''"
     )
     count = con.execute("SELECT count(*) FROM units_model").fetchone()
-    if count is None or count[0] < 3:
-        return ModelRun(links=[], parameters={})
-    linker = Linker("units_model", settings(), db_api=DuckDBAPI(connection=con))
-    train(linker)
+    if count is None or count[0] < 3 or (model is not None and not fresh):
+        return ModelRun(links=[], parameters=model or {})
+    if model is None:
+        linker = Linker("units_model", settings(), db_api=DuckDBAPI(connection=con))
+        train(linker)
+    else:
+        saved = dict(model)
+        saved["blocking_rules_to_generate_predictions"] = fresh_blocking_rules()
+        linker = Linker("units_model", saved, db_api=DuckDBAPI(connection=con))
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     con.execute("CREATE OR REPLACE TABLE model_pairs AS SELECT * FROM " + predictions.physical_name)
     pairs = con.execute(
         "SELECT unit_id_l, unit_id_r, match_probability FROM model_pairs"
     ).fetchall()
     links = [Link(a, b, "model", float(p)) for a, b, p in pairs]
-    parameters = linker.misc.save_model_to_json()
+    parameters = model if model is not None else linker.misc.save_model_to_json()
     return ModelRun(links=links, parameters=parameters)
 
 

@@ -30,6 +30,24 @@ MODEL_COLUMNS = (
 )
 
 
+# Candidate pairs: chosen for recall (each rule catches what the others miss).
+BLOCKING: tuple[tuple[str, ...], ...] = (
+    ("name_std",),
+    ("name_sorted",),
+    ("rare_token", "province"),
+    ("rare_token", "division"),
+    ("ice9",),
+)
+
+
+def fresh_blocking_rules() -> list[str]:
+    """The same candidate pairs, restricted to pairs with at least one new or changed unit."""
+    return [
+        " AND ".join(f'l."{c}" = r."{c}"' for c in cols) + " AND (l.fresh OR r.fresh)"
+        for cols in BLOCKING
+    ]
+
+
 def name_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="name_std",
@@ -92,13 +110,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             # homonymous firms often sit in the same source: the model learns how much.
             cl.ExactMatch("system").configure(term_frequency_adjustments=False),
         ],
-        blocking_rules_to_generate_predictions=[
-            block_on("name_std"),
-            block_on("name_sorted"),
-            block_on("rare_token", "province"),
-            block_on("rare_token", "division"),
-            block_on("ice9"),
-        ],
+        blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING],
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=True,
     )

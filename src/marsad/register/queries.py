@@ -70,14 +70,19 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
     a, b = _unit_record(build, unit_a), _unit_record(build, unit_b)
     model = json.loads((build / "model.json").read_text(encoding="utf-8"))
     con = duckdb.connect()
-    tokens_a = (a.get("name_std") or "").split(" ")
-    tokens_b = (b.get("name_std") or "").split(" ")
-    a["name_sorted"] = " ".join(sorted(tokens_a))
-    b["name_sorted"] = " ".join(sorted(tokens_b))
-    records = []
-    for rec, tokens in ((a, tokens_a), (b, tokens_b)):
-        records.append({c: (tokens if c == "name_tokens" else rec.get(c)) for c in MODEL_COLUMNS})
-    linker = Linker(_frame(records), model, db_api=DuckDBAPI(connection=con))
+    for rec in (a, b):
+        tokens = (rec.get("name_std") or "").split(" ")
+        rec["name_tokens"] = tokens
+        rec["name_sorted"] = " ".join(sorted(tokens))
+    records = [{c: rec.get(c) for c in MODEL_COLUMNS} for rec in (a, b)]
+    # The model sees the whole register, so that rare names weigh more than common ones.
+    select = ", ".join(
+        "string_split(coalesce(name_std, ''), ' ') AS name_tokens" if c == "name_tokens" else c
+        for c in MODEL_COLUMNS
+    )
+    con.execute(f"CREATE TABLE units_model AS SELECT {select} FROM {_units(build)}")
+    linker = Linker("units_model", model, db_api=DuckDBAPI(connection=con))
+    linker.table_management.compute_tf_table("name_std")
     scored = linker.inference.compare_two_records(records[0], records[1]).as_record_dict()[0]
     steps = []
     prior = model.get("probability_two_random_records_match", 1e-5)
@@ -124,12 +129,6 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         "match_weight": float(scored["match_weight"]),
         "steps": steps,
     }
-
-
-def _frame(records: list[dict[str, Any]]) -> Any:
-    import pandas as pd
-
-    return pd.DataFrame(records)
 
 
 def _level_label(comparison: dict[str, Any], gamma: Any) -> str:
