@@ -1,0 +1,101 @@
+"""Standardisation rules: known answers and properties (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import make_ice
+from marsad.errors import ConfigurationError
+from marsad.register.standardise import load_name_rules, repair_ice
+from marsad.register.standardise.names import NameRules, fold
+
+RULES = load_name_rules()
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "form"),
+    [
+        ("STE EL AMANE TRANSPORT SARL", "el amane transport", "SARL"),
+        ("El Amane Transport", "el amane transport", None),
+        ("SOCIETE AL AMANE DE TRANSPORT S.A.R.L", "el amane transport", "SARL"),
+        ("Sté Atlas Négoce SARL AU", "atlas negoce", "SARL_AU"),
+        ("ATLAS NEGOCE SARLAU", "atlas negoce", "SARL_AU"),
+        ("Établissements Ben Ali & Fils", "ben ali fils", None),
+        ("ETS BIN ALI ET FILS", "ben ali fils", None),
+        ("Mhamed Tazi", "mohamed tazi", None),
+        ("MOHAMMED TAZI", "mohamed tazi", None),
+        ("Personne physique", "", "PP"),
+        ("Maroc Bois S.A.", "maroc bois", "SA"),
+        ("Société Anonyme Maroc Bois", "maroc bois", "SA"),
+    ],
+)
+def test_known_names(raw: str, name: str, form: str | None) -> None:
+    result = RULES.standardise(raw)
+    assert (result.name, result.legal_form) == (name, form)
+
+
+words = st.sampled_from(
+    ["atlas", "amane", "nour", "transport", "commerce", "mohamed", "el", "ben", "sud", "fes"]
+)
+names = st.lists(words, min_size=1, max_size=5).map(" ".join)
+forms = st.sampled_from(["", " SARL", " S.A.R.L", " SARL AU", " SARLAU", " SA", " snc"])
+prefixes = st.sampled_from(["", "STE ", "Sté ", "Société ", "ETS ", "Établissements "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(names)
+def test_standardising_is_idempotent(name: str) -> None:
+    once = RULES.standardise(name).name
+    assert RULES.standardise(once).name == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, forms, prefixes)
+def test_prefixes_legal_forms_case_and_accents_do_not_change_the_name(
+    name: str, form: str, prefix: str
+) -> None:
+    plain = RULES.standardise(name).name
+    decorated = RULES.standardise((prefix + name + form).upper())
+    assert decorated.name == plain
+    assert (decorated.legal_form is None) == (form == "")
+
+
+@settings(max_examples=100, deadline=None)
+@given(names)
+def test_transliteration_variants_meet(name: str) -> None:
+    variant = name.replace("mohamed", "Mohammed").replace("el ", "Al ").replace("ben", "Bin")
+    assert RULES.standardise(variant).name == RULES.standardise(name).name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_any_text_gives_plain_lowercase_tokens(text: str) -> None:
+    result = RULES.standardise(text).name
+    assert result == " ".join(result.split())
+    assert all((ch.isalnum() and ch.isascii()) or ch == " " for ch in result)
+    assert fold(text) == fold(fold(text))
+
+
+def test_rules_are_validated_with_every_problem_listed() -> None:
+    with pytest.raises(ConfigurationError) as err:
+        NameRules.from_mapping(
+            {
+                "legal_forms": {"SARL": [["sarl"], "not a list"]},
+                "transliterations": {"mohamed": ["mhamed"], "ahmed": ["mhamed"]},
+            }
+        )
+    message = str(err.value)
+    assert "not a list of words" in message and "maps to two spellings" in message
+
+
+def test_ice_repair() -> None:
+    ice = make_ice(1234567, 0)
+    assert repair_ice(ice) == (ice, "valid")
+    assert repair_ice(f" {ice[:3]} {ice[3:9]} {ice[9:]} ") == (ice, "valid")
+    assert repair_ice(ice.lstrip("0")) == (ice, "repaired")
+    typo = ice[:-1] + str((int(ice[-1]) + 1) % 10)
+    assert repair_ice(typo) == (None, "invalid")
+    assert repair_ice("") == (None, "missing")
+    assert repair_ice(None) == (None, "missing")
