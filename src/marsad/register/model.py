@@ -16,6 +16,7 @@ from splink import SettingsCreator, block_on
 MODEL_COLUMNS = (
     "unit_id",
     "system",
+    "person",
     "name_std",
     "name_sorted",
     "name_tokens",
@@ -95,6 +96,26 @@ def activity_comparison() -> cl.CustomComparison:
     )
 
 
+def source_comparison() -> cl.CustomComparison:
+    """Which registers the two units come from; the model learns how often each holds.
+
+    One enterprise rarely holds two keys of one identifier system, while homonymous firms
+    often sit in the same source; a register of persons (auto-entrepreneurs) and a register
+    of enterprises describe different legal regimes, so a shared name there is weaker.
+    """
+    return cl.CustomComparison(
+        output_column_name="source",
+        comparison_levels=[
+            cll.ExactMatchLevel("system").configure(label_for_charts="same identifier system"),
+            cll.CustomLevel(
+                '"person_l" <> "person_r"', label_for_charts="a person register and another"
+            ),
+            cll.ElseLevel().configure(label_for_charts="two different enterprise registers"),
+        ],
+        comparison_description="source registers",
+    )
+
+
 def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCreator:
     return SettingsCreator(
         link_type="dedupe_only",
@@ -106,9 +127,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             activity_comparison(),
             cl.ExactMatch("legal_form"),
             cl.ExactMatch("ice9"),
-            # One enterprise rarely holds two keys of one identifier system, while two
-            # homonymous firms often sit in the same source: the model learns how much.
-            cl.ExactMatch("system").configure(term_frequency_adjustments=False),
+            source_comparison(),
         ],
         blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING],
         retain_intermediate_calculation_columns=True,

@@ -101,7 +101,7 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         bf = float(scored.get(f"bf_{name}", 1.0))
         gamma = scored.get(f"gamma_{name}")
         level = _level_label(comparison, gamma)
-        cols = {"place": "commune_code", "activity": "division"}.get(name, name)
+        cols = {"place": "commune_code", "activity": "division", "source": "system"}.get(name, name)
         steps.append(
             {
                 "comparison": name,
