@@ -269,3 +269,8 @@ def test_deliveries_command_lists_the_ledger(tmp_path: Path) -> None:
     assert [r["status"] for r in current] == ["current"] and current[0]["loaded"] == 3
     every = json.loads(runner.invoke(app, [*base, "deliveries", "--all", "--json"]).stdout)
     assert sorted(r["status"] for r in every) == ["current", "refused"]
+
+
+def test_a_file_that_vanishes_is_refused_not_a_crash(deliverer: Deliverer, tmp_path: Path) -> None:
+    report = deliverer.deliver("dgi", "tax_declarations", 2021, tmp_path / "gone.csv")
+    assert report.status == "refused" and report.errors[0].rule == "unreadable"

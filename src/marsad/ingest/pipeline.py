@@ -126,6 +126,9 @@ class Deliverer:
             report.format, report.encoding = source.format, source.encoding
             report.delimiter, report.sheet = source.delimiter, source.sheet
             return self._stage(report, source, spec, size)
+        except OSError as exc:  # the file vanished or cannot be read while being delivered
+            report.errors = [DeliveryRefused("unreadable", f"{type(exc).__name__}: {exc}").issue]
+            return report
         except DeliveryRefused as refusal:
             report.errors = [refusal.issue]
             if conv is not None and report.delivery_id:

@@ -11,6 +11,7 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.internals.exceptions import EMTrainingException
 
 # Columns of ``units`` that the model reads.
 MODEL_COLUMNS = (
@@ -145,9 +146,13 @@ def train(linker: Any) -> None:
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     # Pairs sharing a valid ICE are nearly all true matches: they teach how names, places
     # and activities vary within one enterprise. Pairs sharing a name teach the rest.
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("ice9"), estimate_without_term_frequencies=True
-    )
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("name_std"), estimate_without_term_frequencies=True
-    )
+    for rule in (block_on("ice9"), block_on("name_std")):
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True
+            )
+        except EMTrainingException:
+            # Too few pairs share this key (a small or identifier-poor register): the
+            # parameters it would have estimated keep the values of the other session or
+            # Splink's defaults.
+            continue
