@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=1000, ge=16, description="longest text value accepted in a delivery"
     )
 
+    memory_limit: str = Field(
+        default="4GB",
+        pattern=r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$",
+        description="memory DuckDB may use before it spills to disk (register, statistics)",
+    )
     link_threshold: float = Field(
         default=0.8, gt=0, lt=1, description="match probability from which units are linked"
     )

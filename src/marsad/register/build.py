@@ -20,9 +20,9 @@ import duckdb
 import pyarrow as pa
 
 from marsad.ingest.rules import lit
-from marsad.register.clustering import Link, cluster
+from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
-from marsad.register.linkage import deterministic_links, links_table, model_links
+from marsad.register.linkage import deterministic_links, model_links
 from marsad.register.reviews import ReviewLog
 from marsad.register.units import build_units, load_rows
 from marsad.settings import Settings
@@ -59,18 +59,18 @@ def current_build(settings: Settings) -> Path | None:
     return register_dir(settings) / "builds" / build
 
 
-def _previous_ids(settings: Settings) -> dict[str, str]:
-    build = current_build(settings)
-    if build is None:
-        return {}
-    rows = duckdb.sql(
-        f"SELECT unit_id, enterprise_id FROM read_parquet({lit(str(build / 'units.parquet'))})"
-    ).fetchall()
-    return dict(rows)
-
-
 def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(config={"threads": settings.workers, "memory_limit": "6GB"})
+    """An in-memory DuckDB that spills to ``<home>/tmp`` past the configured memory."""
+    spill = settings.home / "tmp" / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(
+        config={
+            "threads": settings.workers,
+            "memory_limit": settings.memory_limit,
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+        }
+    )
 
 
 SIGNATURE_COLUMNS = (
@@ -87,33 +87,141 @@ SIGNATURE_COLUMNS = (
 )
 
 
-def _previous_pairs(build: Path, units: set[str], fresh: set[str]) -> list[Link]:
-    rows = duckdb.sql(
-        f"SELECT unit_a, unit_b, probability FROM read_parquet("
-        f"{lit(str(build / 'model_pairs.parquet'))})"
-    ).fetchall()
-    return [
-        Link(a, b, "model", float(p))
-        for a, b, p in rows
-        if a in units and b in units and a not in fresh and b not in fresh
-    ]
-
-
 def _signature(alias: str) -> str:
     parts = ", ".join(f"coalesce(CAST({alias}.{c} AS VARCHAR), '')" for c in SIGNATURE_COLUMNS)
     return f"md5(concat_ws('|', {parts}))"
 
 
-def _fresh_units(con: duckdb.DuckDBPyConnection, build: Path) -> set[str]:
-    """Units that are new, or whose linkage attributes changed, since ``build``."""
-    rows = con.execute(
-        f"""SELECT u.unit_id FROM units u
+def _fresh_units(con: duckdb.DuckDBPyConnection, build: Path) -> int:
+    """Table ``fresh_units``: units new, or whose linkage attributes changed, since ``build``."""
+    con.execute(
+        f"""CREATE OR REPLACE TABLE fresh_units AS SELECT u.unit_id FROM units u
             LEFT JOIN (SELECT p.unit_id, {_signature("p")} AS sig
                        FROM read_parquet({lit(str(build / "units.parquet"))}) p) old
             USING (unit_id)
             WHERE old.sig IS NULL OR old.sig <> {_signature("u")}"""
+    )
+    row = con.execute("SELECT count(*) FROM fresh_units").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _link_units(
+    con: duckdb.DuckDBPyConnection, settings: Settings, full: bool
+) -> tuple[dict[str, Any], str, int]:
+    """Deterministic links and scored pairs; returns (model, mode, units scored)."""
+    deterministic_links(con)
+    previous = current_build(settings)
+    incremental = (
+        not full
+        and previous is not None
+        and (previous / "model.json").exists()
+        and (previous / "model_pairs.parquet").exists()
+    )
+    if not incremental or previous is None:
+        model = model_links(con, review_threshold=settings.review_threshold)
+        units = con.execute("SELECT count(*) FROM units").fetchone()
+        return model, "full", int(units[0]) if units else 0
+    scored = _fresh_units(con, previous)
+    saved = json.loads((previous / "model.json").read_text(encoding="utf-8"))
+    model = model_links(
+        con, review_threshold=settings.review_threshold, model=saved, fresh_table="fresh_units"
+    )
+    con.execute(
+        f"""INSERT INTO model_pairs
+            SELECT p.unit_a, p.unit_b, 'model', p.probability
+            FROM read_parquet({lit(str(previous / "model_pairs.parquet"))}) p
+            WHERE p.unit_a IN (SELECT unit_id FROM units)
+              AND p.unit_b IN (SELECT unit_id FROM units)
+              AND p.unit_a NOT IN (SELECT unit_id FROM fresh_units)
+              AND p.unit_b NOT IN (SELECT unit_id FROM fresh_units)"""
+    )
+    return model, "incremental", scored
+
+
+def _reviews_table(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    reviews = ReviewLog(register_dir(settings) / "reviews.jsonl").decisions()
+    con.register(
+        "reviews_arrow",
+        pa.table(
+            {
+                "unit_a": pa.array([a for a, _ in reviews], pa.string()),
+                "unit_b": pa.array([b for _, b in reviews], pa.string()),
+                "decision": pa.array([r.decision for r in reviews.values()], pa.string()),
+            }
+        ),
+    )
+    con.execute("CREATE OR REPLACE TABLE reviews AS SELECT * FROM reviews_arrow")
+
+
+def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+    """Tables ``used_links`` and ``clusters(unit_id, root)``; returns refusal counts."""
+    con.execute(
+        """CREATE OR REPLACE TABLE unit_index AS
+           SELECT unit_id, row_number() OVER (ORDER BY unit_id) - 1 AS idx,
+                  coalesce(dense_rank() OVER (ORDER BY ice9) - 1, -1) AS ice_code,
+                  coalesce(dense_rank() OVER (ORDER BY rc_key) - 1, -1) AS rc_code,
+                  ice9 IS NULL AS no_ice, rc_key IS NULL AS no_rc
+           FROM units"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE candidate_links AS
+            SELECT *, row_number() OVER (
+                       ORDER BY rank, probability DESC, unit_a, unit_b) - 1 AS i
+            FROM (
+            SELECT l.*, a.idx AS a_idx, b.idx AS b_idx,
+                   CASE l.kind WHEN 'review' THEN {REVIEW} WHEN 'ice' THEN {ICE}
+                               WHEN 'rc' THEN {RC} ELSE {MODEL} END AS rank
+            FROM (
+                SELECT unit_a, unit_b, 'review' AS kind, 1.0 AS probability
+                FROM reviews WHERE decision = 'same'
+                UNION ALL SELECT * FROM det_links
+                UNION ALL SELECT * FROM model_pairs
+                WHERE probability >= {settings.link_threshold}
+            ) l
+            JOIN unit_index a ON a.unit_id = l.unit_a
+            JOIN unit_index b ON b.unit_id = l.unit_b
+            )"""
+    )
+    units = con.execute(
+        "SELECT CASE WHEN no_ice THEN -1 ELSE ice_code END, "
+        "CASE WHEN no_rc THEN -1 ELSE rc_code END FROM unit_index ORDER BY idx"
+    ).fetchnumpy()
+    links = con.execute("SELECT a_idx, b_idx, rank FROM candidate_links ORDER BY i").fetchnumpy()
+    apart = con.execute(
+        """SELECT a.idx, b.idx FROM reviews r
+           JOIN unit_index a ON a.unit_id = r.unit_a JOIN unit_index b ON b.unit_id = r.unit_b
+           WHERE r.decision = 'different'"""
     ).fetchall()
-    return {r[0] for r in rows}
+    ice_codes, rc_codes = (list(units[k].tolist()) for k in units)
+    result = cluster(
+        len(ice_codes),
+        ice_codes,
+        rc_codes,
+        links["a_idx"].tolist(),
+        links["b_idx"].tolist(),
+        links["rank"].tolist(),
+        [(int(a), int(b)) for a, b in apart],
+    )
+    con.register(
+        "roots_arrow",
+        pa.table(
+            {
+                "idx": pa.array(range(len(result.roots)), pa.int64()),
+                "root": pa.array(result.roots, pa.int64()),
+            }
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE clusters AS SELECT u.unit_id, r.root "
+        "FROM unit_index u JOIN roots_arrow r USING (idx)"
+    )
+    used = [i for i, ok in enumerate(result.used) if ok]
+    con.register("used_arrow", pa.table({"i": pa.array(used, pa.int64())}))
+    con.execute(
+        "CREATE OR REPLACE TABLE used_links AS SELECT unit_a, unit_b, kind, probability "
+        "FROM candidate_links WHERE i IN (SELECT i FROM used_arrow)"
+    )
+    return result.refused
 
 
 def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
@@ -133,60 +241,34 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         load_rows(con, settings)
         build_units(con)
         lap("standardise")
-        links = deterministic_links(con)
-        previous = current_build(settings)
-        incremental = (
-            not full
-            and previous is not None
-            and (previous / "model.json").exists()
-            and (previous / "model_pairs.parquet").exists()
-        )
-        all_units = {r[0] for r in con.execute("SELECT unit_id FROM units").fetchall()}
-        if incremental:
-            assert previous is not None
-            fresh = _fresh_units(con, previous)
-            model = json.loads((previous / "model.json").read_text(encoding="utf-8"))
-            run = model_links(
-                con, review_threshold=settings.review_threshold, model=model, fresh=fresh
-            )
-            run.links.extend(_previous_pairs(previous, all_units, fresh))
-            scored = len(fresh)
-        else:
-            run = model_links(con, review_threshold=settings.review_threshold)
-            scored = len(all_units)
+        model, mode, scored = _link_units(con, settings, full)
         lap("link")
-        reviews = ReviewLog(register_dir(settings) / "reviews.jsonl").decisions()
-        review_links = [
-            Link(a, b, "review", 1.0) for (a, b), r in reviews.items() if r.decision == "same"
-        ]
-        different = [(a, b) for (a, b), r in reviews.items() if r.decision == "different"]
-        accepted = [lk for lk in run.links if lk.probability >= settings.link_threshold]
-        units = {
-            u: (ice9, rc)
-            for u, ice9, rc in con.execute("SELECT unit_id, ice9, rc_key FROM units").fetchall()
-        }
-        result = cluster(units, [*review_links, *links, *accepted], different)
-        ids, changes = assign_ids(result.cluster_of, _previous_ids(settings))
+        _reviews_table(con, settings)
+        refused = _cluster(con, settings)
+        con.execute("CREATE OR REPLACE TABLE previous_ids (unit_id VARCHAR, enterprise_id VARCHAR)")
+        previous = current_build(settings)
+        if previous is not None:
+            con.execute(
+                "INSERT INTO previous_ids SELECT unit_id, enterprise_id FROM "
+                f"read_parquet({lit(str(previous / 'units.parquet'))})"
+            )
+        assign_ids(con)
         lap("cluster")
-        queue = [
-            lk
-            for lk in run.links
-            if lk.probability < settings.link_threshold
-            and tuple(sorted((lk.a, lk.b))) not in reviews
-            and result.cluster_of[lk.a] != result.cluster_of[lk.b]
-        ]
+        con.execute(
+            f"""CREATE OR REPLACE TABLE review_queue AS
+                SELECT p.* FROM model_pairs p
+                JOIN clusters a ON a.unit_id = p.unit_a JOIN clusters b ON b.unit_id = p.unit_b
+                WHERE p.probability < {settings.link_threshold} AND a.root <> b.root
+                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE
+                      (r.unit_a = p.unit_a AND r.unit_b = p.unit_b)
+                      OR (r.unit_a = p.unit_b AND r.unit_b = p.unit_a))"""
+        )
         build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         out = register_dir(settings) / "builds" / build_id
         tmp = register_dir(settings) / "builds" / f".{build_id}.tmp"
         tmp.mkdir(parents=True)
         try:
-            _write(
-                con, tmp, ids, [*links, *accepted, *review_links], queue, changes, run.parameters
-            )
-            con.register("pairs_arrow", links_table(run.links))
-            con.execute(
-                f"COPY pairs_arrow TO {lit(str(tmp / 'model_pairs.parquet'))} (FORMAT parquet)"
-            )
+            _write(con, tmp, model)
             os.replace(tmp, out)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -195,60 +277,49 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         pointer_tmp.write_text(json.dumps({"build": build_id}), encoding="utf-8")
         os.replace(pointer_tmp, pointer)
         lap("write")
-        n_rows = con.execute("SELECT count(*) FROM source_rows").fetchone()
-        kinds: dict[str, int] = {}
-        for lk in [*links, *accepted, *review_links]:
-            kinds[lk.kind] = kinds.get(lk.kind, 0) + 1
-        change_counts: dict[str, int] = {}
-        for c in changes:
-            change_counts[c.kind] = change_counts.get(c.kind, 0) + 1
+
+        def count(sql: str) -> int:
+            row = con.execute(sql).fetchone()
+            return int(row[0]) if row else 0
+
         return BuildReport(
             build_id=build_id,
             path=str(out),
-            mode="incremental" if incremental else "full",
+            mode=mode,
             units_scored=scored,
-            rows=int(n_rows[0]) if n_rows else 0,
-            units=len(units),
-            enterprises=len(set(ids.values())),
-            links=kinds,
-            refused_links=len(result.refused),
-            review_queue=len(queue),
-            changes=change_counts,
+            rows=count("SELECT count(*) FROM source_rows"),
+            units=count("SELECT count(*) FROM units"),
+            enterprises=count("SELECT count(DISTINCT enterprise_id) FROM unit_ids"),
+            links=dict(
+                con.execute("SELECT kind, count(*) FROM used_links GROUP BY kind").fetchall()
+            ),
+            refused_links=sum(refused.values()),
+            review_queue=count("SELECT count(*) FROM review_queue"),
+            changes=dict(
+                con.execute("SELECT kind, count(*) FROM identity_changes GROUP BY kind").fetchall()
+            ),
             seconds=timings,
         )
     finally:
         con.close()
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    out: Path,
-    ids: dict[str, str],
-    links: list[Link],
-    queue: list[Link],
-    changes: list[Any],
-    parameters: dict[str, object],
-) -> None:
-    con.register(
-        "id_arrow",
-        pa.table({"unit_id": pa.array(list(ids)), "enterprise_id": pa.array(list(ids.values()))}),
+def _write(con: duckdb.DuckDBPyConnection, out: Path, model: dict[str, Any]) -> None:
+    def copy(sql: str, name: str) -> None:
+        con.execute(f"COPY ({sql}) TO {lit(str(out / name))} (FORMAT parquet)")
+
+    copy(
+        "SELECT u.* EXCLUDE (name_tokens), i.enterprise_id FROM units u "
+        "JOIN unit_ids i USING (unit_id) ORDER BY unit_id",
+        "units.parquet",
     )
-    con.execute("CREATE OR REPLACE TABLE unit_ids AS SELECT * FROM id_arrow")
-    con.execute(
-        f"COPY (SELECT u.* EXCLUDE (name_tokens), i.enterprise_id FROM units u "
-        f"JOIN unit_ids i USING (unit_id) ORDER BY unit_id) TO {lit(str(out / 'units.parquet'))} "
-        "(FORMAT parquet)"
+    copy(
+        "SELECT s.delivery, s.row, s.dataset, s.period, s.unit_id, i.enterprise_id "
+        "FROM source_rows s JOIN unit_ids i USING (unit_id) ORDER BY delivery, row",
+        "rows.parquet",
     )
-    con.execute(
-        f"COPY (SELECT s.delivery, s.row, s.dataset, s.period, s.unit_id, i.enterprise_id "
-        f"FROM source_rows s JOIN unit_ids i USING (unit_id) ORDER BY delivery, row) "
-        f"TO {lit(str(out / 'rows.parquet'))} (FORMAT parquet)"
-    )
-    con.register("links_arrow", links_table(links))
-    con.execute(f"COPY links_arrow TO {lit(str(out / 'links.parquet'))} (FORMAT parquet)")
-    con.register("queue_arrow", links_table(queue))
-    con.execute(f"COPY queue_arrow TO {lit(str(out / 'review_queue.parquet'))} (FORMAT parquet)")
-    (out / "changes.json").write_text(
-        json.dumps([asdict(c) for c in changes], ensure_ascii=False), encoding="utf-8"
-    )
-    (out / "model.json").write_text(json.dumps(parameters, default=str), encoding="utf-8")
+    copy("SELECT * FROM used_links ORDER BY unit_a, unit_b", "links.parquet")
+    copy("SELECT * FROM model_pairs ORDER BY unit_a, unit_b", "model_pairs.parquet")
+    copy("SELECT * FROM review_queue ORDER BY unit_a, unit_b", "review_queue.parquet")
+    copy("SELECT * FROM identity_changes ORDER BY kind, enterprise_id", "changes.parquet")
+    (out / "model.json").write_text(json.dumps(model, default=str), encoding="utf-8")

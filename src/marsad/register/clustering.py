@@ -3,98 +3,98 @@
 Two clusters are never merged when they hold different valid ICEs (enterprise part) or
 different trade-registry keys, or when a reviewer said two of their units are different.
 A reviewer's "same" is applied first and overrides the identifier constraints.
+
+Units are integers here (their rank by unit id) and identifiers integer codes (-1 when
+missing), so that a national register fits in a few flat lists.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Link:
-    a: str
-    b: str
-    kind: str  # review | ice | rc | model
-    probability: float
+REVIEW, ICE, RC, MODEL = 0, 1, 2, 3
+KIND_RANK = {"review": REVIEW, "ice": ICE, "rc": RC, "model": MODEL}
+_MIXED = -2  # a cluster a reviewer joined across two identifiers
 
 
 @dataclass
 class ClusterResult:
-    cluster_of: dict[str, str]  # unit -> representative unit
-    refused: list[tuple[Link, str]] = field(default_factory=list)  # link, why it was not used
-
-
-class _Clusters:
-    def __init__(self, units: dict[str, tuple[str | None, str | None]]) -> None:
-        self.parent = {u: u for u in units}
-        self.ice = {u: ({i} if i else set()) for u, (i, _) in units.items()}
-        self.rc = {u: ({r} if r else set()) for u, (_, r) in units.items()}
-        self.members: dict[str, list[str]] = {u: [u] for u in units}
-
-    def find(self, u: str) -> str:
-        root = u
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[u] != root:
-            self.parent[u], u = root, self.parent[u]
-        return root
-
-    def conflict(self, ra: str, rb: str) -> str | None:
-        ia, ib = self.ice[ra], self.ice[rb]
-        if ia and ib and ia != ib:
-            return "different ICE"
-        if self.rc[ra] and self.rc[rb] and self.rc[ra] != self.rc[rb]:
-            return "different trade-registry number"
-        return None
-
-    def union(self, ra: str, rb: str) -> str:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
-        self.ice[ra] |= self.ice.pop(rb)
-        self.rc[ra] |= self.rc.pop(rb)
-        return ra
+    roots: list[int]  # representative unit of each unit
+    used: list[bool]  # per link: did it join two clusters (or confirm one)
+    refused: dict[str, int]  # why links were not used, with counts
 
 
 def cluster(
-    units: dict[str, tuple[str | None, str | None]],
-    links: Iterable[Link],
-    different: Iterable[tuple[str, str]] = (),
+    n_units: int,
+    ice: Sequence[int],
+    rc: Sequence[int],
+    link_a: Sequence[int],
+    link_b: Sequence[int],
+    link_kind: Sequence[int],
+    apart: Sequence[tuple[int, int]] = (),
 ) -> ClusterResult:
-    """Cluster ``units`` (unit -> (ice9, rc_key)) with ``links``; ``different`` cannot link."""
-    state = _Clusters(units)
-    apart: dict[str, set[str]] = {}
-    for a, b in different:
-        if a in units and b in units:
-            apart.setdefault(a, set()).add(b)
-            apart.setdefault(b, set()).add(a)
-    rank = {"review": 0, "ice": 1, "rc": 2, "model": 3}
-    ordered = sorted(links, key=lambda lk: (rank.get(lk.kind, 9), -lk.probability, lk.a, lk.b))
-    result = ClusterResult(cluster_of={})
-    for link in ordered:
-        if link.a not in units or link.b not in units:
-            continue
-        ra, rb = state.find(link.a), state.find(link.b)
+    """Apply links in the order given (strongest first) under the constraints."""
+    parent = list(range(n_units))
+    size = [1] * n_units
+    ice_of = list(ice)
+    rc_of = list(rc)
+    apart_of: dict[int, set[int]] = {}
+    for a, b in apart:
+        apart_of.setdefault(a, set()).add(b)
+        apart_of.setdefault(b, set()).add(a)
+    members: dict[int, list[int]] = {u: [u] for u in apart_of}  # only clusters with decisions
+
+    def find(u: int) -> int:
+        root = u
+        while parent[root] != root:
+            root = parent[root]
+        while parent[u] != root:
+            parent[u], u = root, parent[u]
+        return root
+
+    used = [False] * len(link_a)
+    refused: dict[str, int] = {}
+    for i, (a, b, kind) in enumerate(zip(link_a, link_b, link_kind, strict=True)):
+        ra, rb = find(a), find(b)
         if ra == rb:
+            used[i] = True
             continue
-        why = None if link.kind == "review" else state.conflict(ra, rb)
-        if why is None and apart:
-            why = _reviewed_apart(state, ra, rb, apart)
+        why = None
+        if kind != REVIEW:
+            why = _conflict(ice_of[ra], ice_of[rb], "different ICE") or _conflict(
+                rc_of[ra], rc_of[rb], "different trade-registry number"
+            )
+            if why is None and ra in members and rb in members:
+                other = set(members[rb])
+                if any(apart_of.get(u, set()) & other for u in members[ra]):
+                    why = "a reviewer said different"
         if why is not None:
-            result.refused.append((link, why))
+            refused[why] = refused.get(why, 0) + 1
             continue
-        state.union(ra, rb)
-    for u in units:
-        result.cluster_of[u] = state.find(u)
-    return result
+        if size[ra] < size[rb]:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        size[ra] += size[rb]
+        ice_of[ra] = _merge(ice_of[ra], ice_of[rb])
+        rc_of[ra] = _merge(rc_of[ra], rc_of[rb])
+        if rb in members:
+            members.setdefault(ra, []).extend(members.pop(rb))
+        used[i] = True
+    return ClusterResult(roots=[find(u) for u in range(n_units)], used=used, refused=refused)
 
 
-def _reviewed_apart(state: _Clusters, ra: str, rb: str, apart: dict[str, set[str]]) -> str | None:
-    small, large = sorted((ra, rb), key=lambda r: len(state.members[r]))
-    large_members = set(state.members[large])
-    for u in state.members[small]:
-        if apart.get(u, set()) & large_members:
-            return "a reviewer said different"
+def _conflict(x: int, y: int, why: str) -> str | None:
+    if x == -1 or y == -1:
+        return None
+    if x == _MIXED or y == _MIXED or x != y:
+        return why
     return None
+
+
+def _merge(x: int, y: int) -> int:
+    if x == -1:
+        return y
+    if y == -1 or x == y:
+        return x
+    return _MIXED

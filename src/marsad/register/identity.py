@@ -1,74 +1,86 @@
 """Stable enterprise ids: a cluster keeps the id most of its units had; changes are recorded.
 
 A first build names each cluster after a hash of its smallest unit id, so that the same
-inputs always give the same ids. Later builds carry every id forward: a cluster takes the
-id held by most of its units (ties: the smallest id); other ids of its units are recorded
-as merged into it; an id whose units end up in several clusters stays with the largest
-part and the others are recorded as split from it.
+inputs always give the same ids. Later builds carry every id forward: each previous id
+goes to the cluster holding most of its units (ties: the smallest unit id), and a cluster
+takes, among the ids it received, the one most of its units had (ties: the smallest id).
+Other ids it received are recorded as merged into it; an id whose units also sit in
+other clusters is recorded as split, those other clusters getting new ids.
+
+Works in SQL on tables ``clusters(unit_id, root)`` and ``previous_ids(unit_id,
+enterprise_id)``, and leaves ``unit_ids(unit_id, enterprise_id)`` and
+``identity_changes(kind, enterprise_id, other_id, units)``.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+import duckdb
 
 
-@dataclass(frozen=True)
-class IdentityChange:
-    kind: str  # new | merge | split
-    enterprise_id: str
-    other_id: str | None
-    units: int
-
-
-def new_id(seed: str, taken: set[str]) -> str:
-    digest = hashlib.sha256(seed.encode("utf-8")).hexdigest()
-    for width in range(10, 64):
-        candidate = "E" + digest[:width].upper()
-        if candidate not in taken:
-            return candidate
-    raise RuntimeError("no free enterprise id")  # pragma: no cover - 2^40 collisions
-
-
-def assign_ids(
-    cluster_of: dict[str, str], previous: dict[str, str]
-) -> tuple[dict[str, str], list[IdentityChange]]:
-    """Enterprise id of every unit, given clusters and the previous unit -> id mapping."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for unit, root in cluster_of.items():
-        members[root].append(unit)
-    # Each previous id goes to the cluster holding most of its units (largest part).
-    claims: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for root, units in members.items():
-        held = Counter(previous[u] for u in units if u in previous)
-        for old_id, n in held.items():
-            claims[old_id].append((n, root))
-    owner = {old: max(parts, key=lambda p: (p[0], _neg(p[1])))[1] for old, parts in claims.items()}
-    taken = set(previous.values())
-    ids: dict[str, str] = {}
-    changes: list[IdentityChange] = []
-    for root in sorted(members, key=lambda r: min(members[r])):
-        units = members[root]
-        held = Counter(previous[u] for u in units if u in previous)
-        mine = [(n, old) for old, n in held.items() if owner[old] == root]
-        if mine:
-            chosen = max(mine, key=lambda p: (p[0], _neg(p[1])))[1]
-            for _, old in mine:
-                if old != chosen:
-                    changes.append(IdentityChange("merge", chosen, old, held[old]))
-        else:
-            chosen = new_id(min(units), taken)
-            taken.add(chosen)
-            changes.append(IdentityChange("new", chosen, None, len(units)))
-        for old, n in held.items():
-            if owner[old] != root:
-                changes.append(IdentityChange("split", chosen, old, n))
-        for u in units:
-            ids[u] = chosen
-    return ids, changes
-
-
-def _neg(text: str) -> tuple[int, ...]:
-    """Sort key that prefers the smallest string when used with max()."""
-    return tuple(-ord(c) for c in text)
+def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE id_claims AS
+        SELECT p.enterprise_id AS old_id, c.root, count(*) AS n, min(c.unit_id) AS first_unit
+        FROM clusters c JOIN previous_ids p USING (unit_id)
+        GROUP BY ALL
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE id_owner AS
+        SELECT old_id, root FROM (
+            SELECT old_id, root, row_number() OVER (
+                PARTITION BY old_id ORDER BY n DESC, first_unit) AS k
+            FROM id_claims
+        ) WHERE k = 1
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE cluster_ids AS
+        WITH kept AS (
+            SELECT root, old_id AS kept_id FROM (
+                SELECT c.root, c.old_id, row_number() OVER (
+                    PARTITION BY c.root ORDER BY c.n DESC, c.old_id) AS k
+                FROM id_claims c JOIN id_owner o ON o.old_id = c.old_id AND o.root = c.root
+            ) WHERE k = 1
+        ), roots AS (
+            SELECT root, min(unit_id) AS first_unit, count(*) AS units FROM clusters GROUP BY root
+        )
+        SELECT r.root, r.units,
+               coalesce(k.kept_id, 'E' || upper(substr(sha256(r.first_unit), 1, 10)))
+                   AS enterprise_id,
+               k.kept_id IS NULL AS is_new
+        FROM roots r LEFT JOIN kept k USING (root)
+        """
+    )
+    duplicates = con.execute(
+        "SELECT count(*) - count(DISTINCT enterprise_id) FROM cluster_ids"
+    ).fetchone()
+    if duplicates and duplicates[0]:
+        # A hash collision with another id: lengthen new ids until they are unique.
+        con.execute(
+            """UPDATE cluster_ids SET enterprise_id = 'E' || upper(substr(sha256(
+                   (SELECT min(unit_id) FROM clusters c WHERE c.root = cluster_ids.root)), 1, 20))
+               WHERE is_new"""
+        )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE unit_ids AS
+           SELECT c.unit_id, i.enterprise_id FROM clusters c JOIN cluster_ids i USING (root)"""
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE identity_changes AS
+        SELECT 'new' AS kind, enterprise_id, CAST(NULL AS VARCHAR) AS other_id, units
+        FROM cluster_ids WHERE is_new
+        UNION ALL
+        SELECT 'merge', i.enterprise_id, c.old_id, c.n
+        FROM id_claims c JOIN id_owner o ON o.old_id = c.old_id AND o.root = c.root
+        JOIN cluster_ids i ON i.root = c.root WHERE c.old_id <> i.enterprise_id
+        UNION ALL
+        SELECT 'split', i.enterprise_id, c.old_id, c.n
+        FROM id_claims c JOIN id_owner o ON o.old_id = c.old_id AND o.root <> c.root
+        JOIN cluster_ids i ON i.root = c.root
+        """
+    )
