@@ -59,17 +59,19 @@ def current_build(settings: Settings) -> Path | None:
     return register_dir(settings) / "builds" / build
 
 
-def connect(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills to ``<home>/tmp`` past the configured memory."""
+def connect(settings: Settings, database: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB working database (a file under ``<home>/tmp`` when given, so that its tables
+    can leave memory) that spills to ``<home>/tmp`` past the configured memory."""
     spill = settings.home / "tmp" / "duckdb"
     spill.mkdir(parents=True, exist_ok=True)
     return duckdb.connect(
+        str(database) if database else ":memory:",
         config={
             "threads": settings.workers,
             "memory_limit": settings.memory_limit,
             "temp_directory": str(spill),
             "preserve_insertion_order": False,
-        }
+        },
     )
 
 
@@ -236,7 +238,8 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         timings[step] = round(now - clock, 2)
         clock = now
 
-    con = connect(settings)
+    work = settings.home / "tmp" / f"register-{uuid.uuid4().hex[:8]}.duckdb"
+    con = connect(settings, work)
     try:
         load_rows(con, settings)
         build_units(con)
@@ -302,6 +305,8 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         )
     finally:
         con.close()
+        for leftover in (work, work.with_suffix(".duckdb.wal")):
+            leftover.unlink(missing_ok=True)
 
 
 def _write(con: duckdb.DuckDBPyConnection, out: Path, model: dict[str, Any]) -> None:

@@ -151,8 +151,7 @@ def show_enterprise(
 ) -> dict[str, Any]:
     build = _build(settings)
     rel = duckdb.sql(
-        f"SELECT * EXCLUDE (datasets) FROM {_units(build)} WHERE enterprise_id = $e "
-        "ORDER BY unit_id",
+        f"SELECT * FROM {_units(build)} WHERE enterprise_id = $e ORDER BY unit_id",
         params={"e": enterprise_id},
     )
     rows = [dict(zip(rel.columns, r, strict=True)) for r in rel.fetchall()]

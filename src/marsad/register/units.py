@@ -136,46 +136,81 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build_units(con: duckdb.DuckDBPyConnection) -> None:
-    """Table ``units`` (one row per unit, standardised) from ``source_rows``."""
+    """Table ``units`` (one row per unit, standardised) from ``source_rows``.
+
+    Rows repeat the same values year after year, so the distinct value combinations of
+    each unit are gathered first (with their count and latest position); every attribute
+    is then chosen among those, with plain aggregates that can spill to disk.
+    """
     _lookup_tables(con)
-    order = "CAST(period AS BIGINT) * 10000000 + row"
+    roles = ", ".join(ROLE_COLUMNS)
+    con.execute(
+        """CREATE OR REPLACE TABLE unit_stats AS
+           SELECT unit_id, any_value(system) AS system, bool_or(person) AS person,
+                  count(*) AS n_rows, min(period) AS first_period, max(period) AS last_period
+           FROM source_rows GROUP BY unit_id"""
+    )
+    con.execute(
+        f"""CREATE OR REPLACE TABLE unit_values AS
+            SELECT unit_id, {roles}, count(*) AS n,
+                   max(CAST(period AS BIGINT) * 10000000 + row) AS latest
+            FROM source_rows
+            WHERE coalesce({roles}) IS NOT NULL
+            GROUP BY ALL"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TABLE unit_values AS
+           SELECT v.unit_id, v.n, v.latest, v.name, v.gender, i.ice AS ice_valid,
+                  n.name_std, n.form AS name_form, f.form AS declared_form,
+                  p.commune_code, p.province,
+                  coalesce(v.region, p.region_code) AS region_code,
+                  substr(regexp_replace(v.activity_code, '[^0-9]', '', 'g'), 1, 2) AS division,
+                  CASE WHEN v.rc_court IS NOT NULL AND v.rc_number IS NOT NULL THEN
+                      upper(regexp_replace(v.rc_court, '\\s+', '', 'g')) || '|' ||
+                      ltrim(upper(regexp_replace(v.rc_number, '\\s+', '', 'g')), '0')
+                  END AS rc_key
+           FROM unit_values v
+           LEFT JOIN ice_lookup i ON i.raw = v.ice
+           LEFT JOIN name_lookup n ON n.raw = v.name
+           LEFT JOIN name_lookup f ON f.raw = v.legal_form
+           LEFT JOIN place_lookup p ON p.raw = v.commune"""
+    )
+    latest = "latest"
     con.execute(
         f"""
         CREATE OR REPLACE TABLE units AS
-        WITH r AS (
-            SELECT s.*, i.ice AS ice_valid, n.name_std, n.form AS name_form,
-                   f.form AS declared_form, p.commune_code, p.province,
-                   coalesce(s.region, p.region_code) AS region_code,
-                   substr(regexp_replace(s.activity_code, '[^0-9]', '', 'g'), 1, 2) AS division,
-                   CASE WHEN s.rc_court IS NOT NULL AND s.rc_number IS NOT NULL THEN
-                       upper(regexp_replace(s.rc_court, '\\s+', '', 'g')) || '|' ||
-                       ltrim(upper(regexp_replace(s.rc_number, '\\s+', '', 'g')), '0')
-                   END AS rc_key
-            FROM source_rows s
-            LEFT JOIN ice_lookup i ON i.raw = s.ice
-            LEFT JOIN name_lookup n ON n.raw = s.name
-            LEFT JOIN name_lookup f ON f.raw = s.legal_form
-            LEFT JOIN place_lookup p ON p.raw = s.commune
-        )
-        SELECT unit_id, any_value(system) AS system, bool_or(person) AS person,
-               count(*) AS n_rows, min(period) AS first_period, max(period) AS last_period,
-               list_distinct(list(dataset)) AS datasets,
-               arg_max(name, {order}) FILTER (WHERE name IS NOT NULL) AS name,
-               arg_max(name_std, {order}) FILTER (WHERE name_std <> '') AS name_std,
-               mode(ice_valid) AS ice,
-               count(DISTINCT ice_valid) AS n_ice,
-               arg_max(rc_key, {order}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
-               coalesce(arg_max(declared_form, {order}) FILTER (WHERE declared_form IS NOT NULL),
-                        arg_max(name_form, {order}) FILTER (WHERE name_form IS NOT NULL))
+        WITH attrs AS (
+            SELECT unit_id,
+               arg_max(name, {latest}) FILTER (WHERE name IS NOT NULL) AS name,
+               arg_max(name_std, {latest}) FILTER (WHERE name_std <> '') AS name_std,
+               arg_max(rc_key, {latest}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
+               coalesce(
+                   arg_max(declared_form, {latest}) FILTER (WHERE declared_form IS NOT NULL),
+                   arg_max(name_form, {latest}) FILTER (WHERE name_form IS NOT NULL))
                    AS legal_form,
-               arg_max(commune_code, {order}) FILTER (WHERE commune_code IS NOT NULL)
+               arg_max(commune_code, {latest}) FILTER (WHERE commune_code IS NOT NULL)
                    AS commune_code,
-               arg_max(province, {order}) FILTER (WHERE province IS NOT NULL) AS province,
-               arg_max(region_code, {order}) FILTER (WHERE region_code IS NOT NULL)
+               arg_max(province, {latest}) FILTER (WHERE province IS NOT NULL) AS province,
+               arg_max(region_code, {latest}) FILTER (WHERE region_code IS NOT NULL)
                    AS region_code,
-               mode(division) FILTER (WHERE length(division) = 2) AS division,
-               arg_max(gender, {order}) FILTER (WHERE gender IS NOT NULL) AS gender
-        FROM r GROUP BY unit_id
+               arg_max(gender, {latest}) FILTER (WHERE gender IS NOT NULL) AS gender
+            FROM unit_values GROUP BY unit_id
+        ), ices AS (  -- the ICE most rows give (then the latest)
+            SELECT unit_id, arg_max(ice_valid, n * 1e13 + latest) AS ice FROM (
+                SELECT unit_id, ice_valid, sum(n) AS n, max(latest) AS latest
+                FROM unit_values WHERE ice_valid IS NOT NULL GROUP BY ALL
+            ) GROUP BY unit_id
+        ), divisions AS (
+            SELECT unit_id, arg_max(division, n * 1e13 + latest) AS division FROM (
+                SELECT unit_id, division, sum(n) AS n, max(latest) AS latest
+                FROM unit_values WHERE length(division) = 2 GROUP BY ALL
+            ) GROUP BY unit_id
+        )
+        SELECT s.*, a.* EXCLUDE (unit_id), i.ice, d.division
+        FROM unit_stats s
+        LEFT JOIN attrs a USING (unit_id)
+        LEFT JOIN ices i USING (unit_id)
+        LEFT JOIN divisions d USING (unit_id)
         """
     )
     sections = {
