@@ -34,6 +34,11 @@ class Settings(BaseSettings):
         pattern=r"^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$",
         description="memory DuckDB may use before it spills to disk (register, statistics)",
     )
+    max_block_size: int = Field(
+        default=100,
+        ge=2,
+        description="a blocking key shared by more units than this is not used to pair them",
+    )
     link_threshold: float = Field(
         default=0.8, gt=0, lt=1, description="match probability from which units are linked"
     )

@@ -242,7 +242,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
     con = connect(settings, work)
     try:
         load_rows(con, settings)
-        build_units(con)
+        build_units(con, settings.max_block_size)
         lap("standardise")
         model, mode, scored = _link_units(con, settings, full)
         lap("link")

@@ -24,6 +24,10 @@ MODEL_COLUMNS = (
     "rare_token",
     "legal_form",
     "ice9",
+    "block_name",
+    "block_sorted",
+    "block_token_province",
+    "block_token_division",
     "commune_code",
     "province",
     "region_code",
@@ -33,11 +37,12 @@ MODEL_COLUMNS = (
 
 
 # Candidate pairs: chosen for recall (each rule catches what the others miss).
+# Keys computed with units (``units._add_blocking_keys``): NULL when shared by too many.
 BLOCKING: tuple[tuple[str, ...], ...] = (
-    ("name_std",),
-    ("name_sorted",),
-    ("rare_token", "province"),
-    ("rare_token", "division"),
+    ("block_name",),
+    ("block_sorted",),
+    ("block_token_province",),
+    ("block_token_division",),
     ("ice9",),
 )
 
@@ -141,12 +146,12 @@ def train(linker: Any) -> None:
     EM on two complementary blockings.
     """
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("ice9"), block_on("name_std", "commune_code")], recall=0.7
+        [block_on("ice9"), block_on("block_name", "commune_code")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     # Pairs sharing a valid ICE are nearly all true matches: they teach how names, places
     # and activities vary within one enterprise. Pairs sharing a name teach the rest.
-    for rule in (block_on("ice9"), block_on("name_std")):
+    for rule in (block_on("ice9"), block_on("block_name")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True

@@ -135,7 +135,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE OR REPLACE TABLE place_lookup AS SELECT * FROM place_lookup_arrow")
 
 
-def build_units(con: duckdb.DuckDBPyConnection) -> None:
+def build_units(con: duckdb.DuckDBPyConnection, max_block: int = 100) -> None:
     """Table ``units`` (one row per unit, standardised) from ``source_rows``.
 
     Rows repeat the same values year after year, so the distinct value combinations of
@@ -235,6 +235,7 @@ def build_units(con: duckdb.DuckDBPyConnection) -> None:
         "FROM units u LEFT JOIN section_arrow s USING (division)"
     )
     _add_rare_token(con)
+    _add_blocking_keys(con, max_block)
 
 
 def _add_rare_token(con: duckdb.DuckDBPyConnection) -> None:
@@ -253,3 +254,24 @@ def _add_rare_token(con: duckdb.DuckDBPyConnection) -> None:
         ) r USING (unit_id)
         """
     )
+
+
+def _add_blocking_keys(con: duckdb.DuckDBPyConnection, max_block: int) -> None:
+    """Blocking keys that skip values shared by more than ``max_block`` units.
+
+    A key that many units share (a frequent person name in a big city) would make its
+    block quadratic in size while saying little; such units are still compared through
+    their identifiers and the other keys.
+    """
+    keys = {
+        "block_name": ("name_std",),
+        "block_sorted": ("name_sorted",),
+        "block_token_province": ("rare_token", "province"),
+        "block_token_division": ("rare_token", "division"),
+    }
+    columns = ", ".join(
+        f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(max_block)} "
+        f"THEN {' || chr(31) || '.join(cols)} END AS {name}"
+        for name, cols in keys.items()
+    )
+    con.execute(f"CREATE OR REPLACE TABLE units AS SELECT *, {columns} FROM units")
