@@ -23,6 +23,7 @@ from marsad.ingest.rules import lit
 from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
 from marsad.register.linkage import deterministic_links, model_links
+from marsad.register.panel import write_panel_and_events
 from marsad.register.reviews import ReviewLog
 from marsad.register.units import build_units, load_rows
 from marsad.settings import Settings
@@ -41,6 +42,7 @@ class BuildReport:
     refused_links: int
     review_queue: int
     changes: dict[str, int]
+    panel: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -272,6 +274,9 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         tmp.mkdir(parents=True)
         try:
             _write(con, tmp, model)
+            lap("write")
+            panel = write_panel_and_events(con, settings, tmp)
+            lap("panel")
             os.replace(tmp, out)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -279,7 +284,6 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         pointer_tmp = pointer.with_suffix(".json.tmp")
         pointer_tmp.write_text(json.dumps({"build": build_id}), encoding="utf-8")
         os.replace(pointer_tmp, pointer)
-        lap("write")
 
         def count(sql: str) -> int:
             row = con.execute(sql).fetchone()
@@ -301,6 +305,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
             changes=dict(
                 con.execute("SELECT kind, count(*) FROM identity_changes GROUP BY kind").fetchall()
             ),
+            panel=panel,
             seconds=timings,
         )
     finally:
