@@ -10,6 +10,7 @@ import re
 import shutil
 import uuid
 from pathlib import Path
+from typing import Any
 
 from marsad.conventions import Convention, ConventionSet, DatasetSpec
 from marsad.ingest.issues import DeliveryRefused
@@ -76,6 +77,25 @@ def _check_columns(source: SourceTable, spec: DatasetSpec) -> list[str]:
         raise DeliveryRefused("missing_column", ", ".join(missing), column=missing[0])
     absent = [f.name for f in spec.fields if f.name not in source.header]
     return [f"optional column(s) absent, read as empty: {', '.join(absent)}"] if absent else []
+
+
+def _record(report: DeliveryReport, size: int, status: str, **details: Any) -> DeliveryRecord:
+    """The ledger record of a delivery report."""
+    assert report.delivery_id and report.sha256 and report.period is not None
+    return DeliveryRecord(
+        id=report.delivery_id,
+        partner=report.partner,
+        dataset=report.dataset,
+        period=report.period,
+        file_name=report.file,
+        sha256=report.sha256,
+        bytes=size,
+        status=status,
+        received_at=_now(),
+        convention_id=(report.convention or {}).get("id"),
+        convention_version=(report.convention or {}).get("version"),
+        **details,
+    )
 
 
 class Deliverer:
@@ -184,18 +204,10 @@ class Deliverer:
             report.issues = result.sample
             final = staging / report.partner / report.dataset / str(report.period)
             final = final / report.delivery_id
-            record = DeliveryRecord(
-                id=report.delivery_id,
-                partner=report.partner,
-                dataset=report.dataset,
-                period=report.period,
-                file_name=report.file,
-                sha256=report.sha256,
-                bytes=size,
-                status="current",
-                received_at=_now(),
-                convention_id=(report.convention or {}).get("id"),
-                convention_version=(report.convention or {}).get("version"),
+            record = _record(
+                report,
+                size,
+                "current",
                 format=report.format,
                 encoding=report.encoding,
                 delimiter=report.delimiter,
@@ -256,18 +268,10 @@ class Deliverer:
             if any(r.id == report.delivery_id for r in records):
                 return
             records.append(
-                DeliveryRecord(
-                    id=report.delivery_id,
-                    partner=report.partner,
-                    dataset=report.dataset,
-                    period=report.period,
-                    file_name=report.file,
-                    sha256=report.sha256,
-                    bytes=path.stat().st_size,
-                    status="refused",
-                    received_at=_now(),
-                    convention_id=(report.convention or {}).get("id"),
-                    convention_version=(report.convention or {}).get("version"),
+                _record(
+                    report,
+                    path.stat().st_size,
+                    "refused",
                     refusal=report.errors[0].to_dict() if report.errors else None,
                 )
             )

@@ -15,21 +15,11 @@ import pyarrow as pa
 from marsad.ingest import DeliveryRecord, Ledger
 from marsad.ingest.rules import lit, q
 from marsad.reference import lookup_commune, section_of_activity_code
-from marsad.register.sources import SourceSpec, load_sources
+from marsad.register.sources import ROLES, SourceSpec, load_sources
 from marsad.register.standardise import load_name_rules, repair_ice
 from marsad.settings import Settings
 
-ROLE_COLUMNS = (
-    "ice",
-    "rc_court",
-    "rc_number",
-    "name",
-    "legal_form",
-    "commune",
-    "region",
-    "activity_code",
-    "gender",
-)
+ROLE_COLUMNS = ROLES
 
 
 def _key_part(field: str) -> str:
