@@ -270,9 +270,17 @@ def test_each_condition_alone_makes_a_legal_person_active(built: Any) -> None:
 def test_auto_entrepreneur_activity(built: Any) -> None:
     _, build, _ = built
     panel = _panel(build)
-    assert [panel["E5", y]["active"] for y in YEARS] == [False, True, True, True, True]
+    # active auto-entrepreneurs are a stock at the year's end (deregistered mid-2022)
+    assert [panel["E5", y]["active"] for y in YEARS] == [False, True, True, False, False]
+    assert [panel["E5", y]["registered_at_year_end"] for y in YEARS] == [
+        False,
+        True,
+        True,
+        False,
+        False,
+    ]
     assert [panel["E5", y]["registered"] for y in YEARS] == [False, True, True, True, False]
-    assert panel["E5", 2023]["has_ae_turnover"] is True  # active by declared turnover
+    assert panel["E5", 2023]["has_ae_turnover"] is True  # a signal kept in the panel
     assert panel["E5", 2020]["turnover_mad"] == 30000  # sum of the year's quarters
     delivery, row = _row_of(built[0], "rnae.turnover", ae_number="A5", quarter="2")
     assert (panel["E5", 2020]["turnover_source"], panel["E5", 2020]["turnover_delivery"]) == (

@@ -13,6 +13,8 @@ equals the row's fiscal_year / year):
   employee; ``has_balance_sheet``: an OMPIC balance sheet for the fiscal year;
   ``registered``: registered on or before 31 December and not deregistered before
   1 January (creation/dissolution dates of ``enterprises.parquet``);
+  ``registered_at_year_end``: registered on 31 December (a stock at the year's end, as
+  the published counts of auto-entrepreneurs are);
   ``has_ae_turnover``: the year's declared auto-entrepreneur turnover is above zero.
 - ``active``: one of the signals of the enterprise's category (``panel.active``); by
   default the observatory rule for legal persons (tax declaration OR employee OR balance
@@ -171,6 +173,9 @@ def write_panel(
                 coalesce(e.creation_date <= make_date(y.year, 12, 31)
                          AND coalesce(e.dissolution_date >= make_date(y.year, 1, 1), true),
                          false) AS registered,
+                coalesce(e.creation_date <= make_date(y.year, 12, 31)
+                         AND coalesce(e.dissolution_date > make_date(y.year, 12, 31), true),
+                         false) AS registered_at_year_end,
                 coalesce(ae.turnover_mad > 0, false) AS has_ae_turnover,
                 tax.turnover_mad IS NOT NULL AS dgi_turnover,
                 CASE WHEN dgi_turnover THEN tax.turnover_mad ELSE ae.turnover_mad END
@@ -192,7 +197,8 @@ def write_panel(
             LEFT JOIN credit ON credit.enterprise_id = e.enterprise_id AND credit.year = y.year
         )
         SELECT enterprise_id, year, observed, category, has_tax_declaration, has_employees,
-               has_balance_sheet, registered, has_ae_turnover, {_active_sql(rules)} AS active,
+               has_balance_sheet, registered, registered_at_year_end, has_ae_turnover,
+               {_active_sql(rules)} AS active,
                turnover_mad, employees, payroll_mad, total_assets_mad, credit_outstanding_mad,
                {sizes}, section, division, region_code, legal_form, gender,
                turnover_source, turnover_delivery, turnover_row,

@@ -39,7 +39,12 @@ REQUIRED_COLUMNS = (
     *("province", "region_code", "division", "section", "gender"),
 )
 Signal = Literal[
-    "has_tax_declaration", "has_employees", "has_balance_sheet", "registered", "has_ae_turnover"
+    "has_tax_declaration",
+    "has_employees",
+    "has_balance_sheet",
+    "registered",
+    "registered_at_year_end",
+    "has_ae_turnover",
 ]
 
 
