@@ -150,8 +150,9 @@ def train(linker: Any) -> None:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     # Pairs sharing a valid ICE are nearly all true matches: they teach how names, places
-    # and activities vary within one enterprise. Pairs sharing a name teach the rest.
-    for rule in (block_on("ice9"), block_on("block_name")):
+    # and activities vary within one enterprise. Pairs sharing a rare word in one province
+    # (matches and homonyms alike) teach how much a name says, and the ICE comparison.
+    for rule in (block_on("ice9"), block_on("block_token_province")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
