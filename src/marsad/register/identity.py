@@ -20,7 +20,7 @@ import duckdb
 def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE id_claims AS
+        CREATE OR REPLACE TABLE id_claims AS
         SELECT p.enterprise_id AS old_id, c.root, count(*) AS n, min(c.unit_id) AS first_unit
         FROM clusters c JOIN previous_ids p USING (unit_id)
         GROUP BY ALL
@@ -28,7 +28,7 @@ def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE id_owner AS
+        CREATE OR REPLACE TABLE id_owner AS
         SELECT old_id, root FROM (
             SELECT old_id, root, row_number() OVER (
                 PARTITION BY old_id ORDER BY n DESC, first_unit) AS k
@@ -38,7 +38,7 @@ def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE cluster_ids AS
+        CREATE OR REPLACE TABLE cluster_ids AS
         WITH kept AS (
             SELECT root, old_id AS kept_id FROM (
                 SELECT c.root, c.old_id, row_number() OVER (
@@ -66,12 +66,12 @@ def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
                WHERE is_new"""
         )
     con.execute(
-        """CREATE OR REPLACE TEMP TABLE unit_ids AS
+        """CREATE OR REPLACE TABLE unit_ids AS
            SELECT c.unit_id, i.enterprise_id FROM clusters c JOIN cluster_ids i USING (root)"""
     )
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE identity_changes AS
+        CREATE OR REPLACE TABLE identity_changes AS
         SELECT 'new' AS kind, enterprise_id, CAST(NULL AS VARCHAR) AS other_id, units
         FROM cluster_ids WHERE is_new
         UNION ALL

@@ -118,7 +118,7 @@ def write_panel(
     """Write ``panel.parquet`` into the build folder (after ``enterprises.parquet``);
     returns its number of lines."""
     rules = rules or load_rules()
-    con.execute("CREATE OR REPLACE TEMP TABLE pn_years (year BIGINT, observed BOOLEAN)")
+    con.execute("CREATE OR REPLACE TABLE pn_years (year BIGINT, observed BOOLEAN)")
     years = panel_years(settings, rules)
     if years:
         con.executemany("INSERT INTO pn_years VALUES (?, ?)", years)
@@ -135,37 +135,36 @@ def write_panel(
     by_turnover = "turnover_mad DESC NULLS LAST, row DESC, delivery"
     by_employees = "employees DESC NULLS LAST, payroll_mad DESC NULLS LAST, row DESC, delivery"
     best = "QUALIFY row_number() OVER (PARTITION BY enterprise_id, {by} ORDER BY {order}) = 1"
-    con.execute(
-        f"""COPY (
-        WITH tax AS (
-            SELECT enterprise_id, period AS year, turnover_mad, dataset, delivery, row
-            FROM {t["dgi.tax_declarations"]}
-            {best.format(by="period", order=by_turnover)}
-        ), emp AS (
-            SELECT enterprise_id, period AS year, employees, payroll_mad, dataset, delivery, row
-            FROM {t["cnss.employment"]}
-            {best.format(by="period", order=by_employees)}
-        ), bs AS (
-            SELECT enterprise_id, period AS year, max(total_assets_mad) AS total_assets_mad
-            FROM {t["ompic.balance_sheets"]} GROUP BY enterprise_id, period
-        ), quarters AS (
-            SELECT * FROM {t["rnae.turnover"]}
-            {best.format(by="unit_id, period, quarter", order=by_turnover)}
-        ), ae_units AS (
-            SELECT enterprise_id, unit_id, period AS year,
+    # Each measure is reduced to one line per enterprise and year first, in its own table,
+    # so that the final join never holds more than one wide table at a time.
+    measures = {
+        "pn_tax": f"""SELECT enterprise_id, period AS year, turnover_mad, dataset, delivery, row
+            FROM {t["dgi.tax_declarations"]} {best.format(by="period", order=by_turnover)}""",
+        "pn_emp": f"""SELECT enterprise_id, period AS year, employees, payroll_mad, dataset,
+                   delivery, row
+            FROM {t["cnss.employment"]} {best.format(by="period", order=by_employees)}""",
+        "pn_bs": f"""SELECT enterprise_id, period AS year, max(total_assets_mad) AS total_assets_mad
+            FROM {t["ompic.balance_sheets"]} GROUP BY enterprise_id, period""",
+        "pn_quarters": f"""SELECT * FROM {t["rnae.turnover"]}
+            {best.format(by="unit_id, period, quarter", order=by_turnover)}""",
+        "pn_ae_units": """SELECT enterprise_id, unit_id, period AS year,
                    CAST(sum(turnover_mad) AS DECIMAL(18, 2)) AS turnover_mad,
                    arg_max(dataset, [quarter, row]) AS dataset,
                    arg_max(delivery, [quarter, row]) AS delivery,
                    arg_max(row, [quarter, row]) AS row
-            FROM quarters GROUP BY enterprise_id, unit_id, period
-        ), ae AS (
-            SELECT * FROM ae_units
-            {best.format(by="year", order=by_turnover)}
-        ), credit AS (
-            SELECT enterprise_id, period AS year,
+            FROM pn_quarters GROUP BY enterprise_id, unit_id, period""",
+        "pn_ae": f"""SELECT * FROM pn_ae_units {best.format(by="year", order=by_turnover)}""",
+        "pn_credit": f"""SELECT enterprise_id, period AS year,
                    max(credit_outstanding_mad) AS credit_outstanding_mad
-            FROM {t["bam.credit"]} GROUP BY enterprise_id, period
-        ), base AS (
+            FROM {t["bam.credit"]} GROUP BY enterprise_id, period""",
+    }
+    for table, sql in measures.items():
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
+    con.execute(
+        f"""COPY (
+        WITH tax AS (SELECT * FROM pn_tax), emp AS (SELECT * FROM pn_emp),
+             bs AS (SELECT * FROM pn_bs), ae AS (SELECT * FROM pn_ae),
+             credit AS (SELECT * FROM pn_credit        ), base AS (
             SELECT e.enterprise_id, y.year, y.observed, e.category,
                 tax.enterprise_id IS NOT NULL AS has_tax_declaration,
                 coalesce(emp.employees >= 1, false) AS has_employees,
@@ -203,10 +202,10 @@ def write_panel(
                {sizes}, section, division, region_code, legal_form, gender,
                turnover_source, turnover_delivery, turnover_row,
                employees_source, employees_delivery, employees_row
-        FROM base ORDER BY enterprise_id, year
+        FROM base
         ) TO {out} (FORMAT parquet, KV_METADATA {{aggregate_only: 'credit_outstanding_mad'}})"""
     )
-    for table in [*t.values(), "pn_years"]:
+    for table in [*t.values(), *measures, "pn_years"]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     found = con.execute(f"SELECT count(*) FROM read_parquet({out})").fetchone()
     return int(found[0]) if found else 0

@@ -217,7 +217,7 @@ def stage_table(
             "CAST(NULL AS VARCHAR) AS dataset, CAST(NULL AS VARCHAR) AS delivery, "
             f"CAST(NULL AS BIGINT) AS row, CAST(NULL AS BIGINT) AS period{cols} WHERE false"
         )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {sql}")
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS {sql}")
     return table
 
 
@@ -276,7 +276,7 @@ def write_enterprises(
     units = lit(str(build_dir / "units.parquet"))
     cols = "".join(f", {q(c)}" for c in wanted)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE sv_units AS "
+        f"CREATE OR REPLACE TABLE sv_units AS "
         f"SELECT unit_id, system, enterprise_id{cols} FROM read_parquet({units})"
     )
     fields: dict[str, list[str]] = {}
@@ -291,7 +291,7 @@ def write_enterprises(
     joins, values, origins = [], [], []
     for i, (name, a) in enumerate(rules.attributes.items()):
         best = _best_sql(a, rules.columns(name), staged)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE sv_best_{i} AS {best}")
+        con.execute(f"CREATE OR REPLACE TABLE sv_best_{i} AS {best}")
         joins.append(f"LEFT JOIN sv_best_{i} a{i} ON a{i}.enterprise_id = e.enterprise_id")
         for c in rules.columns(name):
             values.append(f"a{i}.{q(c)}")
