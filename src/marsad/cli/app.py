@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from marsad.cli import conventions, deliveries, demo, register, synth
+from marsad.cli import conventions, deliveries, demo, register, serve, synth
 from marsad.cli.context import State
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ app.add_typer(register.app, name="register")
 deliveries.register(app)
 synth.register(app)
 demo.register(app)
+serve.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,37 @@
+"""The application factory: one FastAPI app for the API, the explorer and the back office.
+
+Each face adds its routes in its own module (``marsad.web.<face>``) through a function
+``include(app, settings)``; the factory calls them, so that tests build the same app as
+``marsad serve``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+import marsad
+from marsad.settings import Settings, get_settings
+from marsad.web.errors import install_error_handlers
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application for one data directory."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="marsad",
+        version=marsad.__version__,
+        description="API de l'observatoire des TPME : publications, nomenclatures, cellules.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+
+    @app.get("/api/health", tags=["service"], summary="Service status")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": marsad.__version__}
+
+    return app
