@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default=0.5, gt=0, lt=1, description="match probability from which a pair is reviewed"
     )
 
+    release_years: int = Field(
+        default=5, ge=1, le=50, description="the latest observed years a release covers"
+    )
+
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"

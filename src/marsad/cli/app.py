@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from marsad.cli import conventions, deliveries, demo, register, serve, synth
+from marsad.cli import conventions, deliveries, demo, register, release, serve, synth
 from marsad.cli.context import State
 
 app = typer.Typer(
@@ -34,6 +34,7 @@ app.add_typer(register.app, name="register")
 deliveries.register(app)
 synth.register(app)
 demo.register(app)
+release.register(app)
 serve.register(app)
 
 

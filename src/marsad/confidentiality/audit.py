@@ -1,0 +1,185 @@
+"""The attacker's audit, written apart from the suppression code.
+
+For every confidential cell, the attacker solves two linear programs: the smallest and
+the largest value the cell can take given everything the release publishes (every free
+cell of every table), the additive relations between cells (totals equal the sums of
+their parts, in every table), that no cell is negative, and what an earlier release
+published for cells whose true value has not changed (``known``: the attacker who
+differences two releases). A cell is exposed when that interval does not reach its
+protection: below ``value - lower`` and above ``value + upper``. Like a validation report,
+the audit returns its findings; the caller decides (a release is refused when
+``valid`` is false).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from marsad.confidentiality.lp import RangeModel
+from marsad.confidentiality.model import STATUS_FREE, STATUS_PRIMARY, ProtectionTable, cell_keys
+from marsad.confidentiality.primary import primary_status
+from marsad.confidentiality.rules import DisclosureRules
+
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class ExposedCell:
+    table: str
+    key: str
+    value: float
+    derived_min: float
+    derived_max: float
+    required_min: float
+    required_max: float
+
+
+@dataclass
+class AuditReport:
+    valid: bool
+    checked: int
+    exposed: list[ExposedCell] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "checked": self.checked,
+            "exposed": [asdict(e) for e in self.exposed],
+        }
+
+
+def _relations(table: ProtectionTable, keys: np.ndarray) -> list[tuple[str, list[str]]]:
+    """(total key, child keys) for every parent code present along every additive dimension."""
+    dims = table.dimensions
+    codes = [
+        tuple(str(v) for v in row) for row in table.cells[table.dimension_ids].itertuples(False)
+    ]
+    key_of = dict(zip(codes, keys, strict=True))
+    groups: dict[tuple[int, tuple[str, ...]], list[str]] = {}
+    for row in codes:
+        for i, dim in enumerate(dims):
+            if not dim.additive:
+                continue
+            parent = dim.parent.get(row[i])
+            if parent is None:
+                continue
+            total = (*row[:i], parent, *row[i + 1 :])
+            if total in key_of:
+                groups.setdefault((i, total), []).append(key_of[row])
+    return [(key_of[total], kids) for (_, total), kids in groups.items()]
+
+
+def audit(
+    tables: list[ProtectionTable] | tuple[ProtectionTable, ...],
+    result: Any,
+    rules: DisclosureRules,
+    *,
+    known: dict[str, float] | None = None,
+) -> AuditReport:
+    """Check, as an attacker with a linear-programming solver, every confidential cell."""
+    known = known or {}
+    value: dict[str, float] = {}
+    published: dict[str, bool] = {}
+    required: dict[str, tuple[float, float, str]] = {}
+    relations: set[tuple[str, tuple[str, ...]]] = set()
+    for table in tables:
+        keys = cell_keys(table)
+        status = result.tables[table.id]["status"].to_numpy()
+        prim = primary_status(table, rules)
+        for key, v, s, p, lo, up in zip(
+            keys,
+            table.cells["value"].to_numpy(dtype=float),
+            status,
+            prim["status"].to_numpy(),
+            prim["lower"].to_numpy(),
+            prim["upper"].to_numpy(),
+            strict=True,
+        ):
+            value[key] = float(v)
+            published[key] = published.get(key, False) or s == STATUS_FREE or key in known
+            if p == STATUS_PRIMARY:
+                old = required.get(key, (0.0, 0.0, table.id))
+                required[key] = (max(old[0], float(lo)), max(old[1], float(up)), old[2])
+        for total, kids in _relations(table, keys):
+            relations.add((total, tuple(sorted(kids))))
+
+    exposed: list[ExposedCell] = []
+    unknown = sorted(k for k, is_pub in published.items() if not is_pub)
+    column = {k: i for i, k in enumerate(unknown)}
+    rows: list[list[tuple[int, float]]] = []
+    rhs: list[float] = []
+    for total, children in relations:
+        terms: list[tuple[int, float]] = []
+        constant = 0.0
+        members: list[tuple[str, float]] = [(total, 1.0), *((kid, -1.0) for kid in children)]
+        for k, sign in members:
+            if k in column:
+                terms.append((column[k], sign))
+            else:
+                constant += sign * known.get(k, value[k])
+        if terms:
+            rows.append(terms)
+            rhs.append(-constant)
+    components = _components(len(unknown), rows)
+    models: dict[int, tuple[RangeModel, dict[int, int]]] = {}
+    for key, (lower, upper, table_id) in sorted(required.items()):
+        v = value[key]
+        if key not in column:
+            exposed.append(ExposedCell(table_id, key, v, v, v, v - lower, v + upper))
+            continue
+        low, high = _interval(column[key], components, rows, rhs, models)
+        scale = max(1.0, abs(v)) * TOLERANCE
+        if high < v + upper - scale or low > v - lower + scale:
+            exposed.append(ExposedCell(table_id, key, v, low, high, v - lower, v + upper))
+    return AuditReport(valid=not exposed, checked=len(required), exposed=exposed)
+
+
+def _components(size: int, rows: list[list[tuple[int, float]]]) -> np.ndarray:
+    parent = np.arange(size)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
+    for terms in rows:
+        first = find(terms[0][0])
+        for col, _ in terms[1:]:
+            other = find(col)
+            if other != first:
+                parent[other] = first
+    return np.array([find(i) for i in range(size)], dtype=np.int64)
+
+
+def _interval(
+    column: int,
+    components: np.ndarray,
+    rows: list[list[tuple[int, float]]],
+    rhs: list[float],
+    models: dict[int, tuple[RangeModel, dict[int, int]]],
+) -> tuple[float, float]:
+    component = int(components[column])
+    if component not in models:
+        members = np.flatnonzero(components == component)
+        local = {int(m): i for i, m in enumerate(members)}
+        data: list[float] = []
+        r_idx: list[int] = []
+        c_idx: list[int] = []
+        b: list[float] = []
+        for terms, right in zip(rows, rhs, strict=True):
+            if terms[0][0] not in local:
+                continue
+            for col, sign in terms:
+                r_idx.append(len(b))
+                c_idx.append(local[col])
+                data.append(sign)
+            b.append(right)
+        matrix = sparse.csr_matrix((data, (r_idx, c_idx)), shape=(len(b), len(members)))
+        models[component] = (RangeModel(matrix, np.array(b, dtype=float)), local)
+    model, local = models[component]
+    return model.range(local[column])

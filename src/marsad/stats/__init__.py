@@ -1,0 +1,1 @@
+"""Statistics: the indicator catalogue and its tables, computed on the register panel."""

@@ -1,0 +1,88 @@
+"""The base views the indicators are computed on, from a register build.
+
+``panel`` (``b``): one line per enterprise and year of the build's panel, with the codes
+of every dimension (``_U`` when unknown) and the flags of the indicators: ``birth`` and
+``death`` (events of the year), ``age`` (years since creation), ``high_growth`` (at least
+10 employees three years before and employees grown by at least 10 % a year on average
+over three years: ``employees >= 1.331 * employees three years before``, the Eurostat-OECD
+definition), ``previous_size`` (the size class of the previous year when the enterprise was
+active then). ``cohorts``: the panel lines of enterprises born ``horizon`` years before the
+year, for horizons 1 to 5.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from marsad.stats.engine import Engine
+
+DEFAULT_SCHEME = "omtpme_2021"
+EMPLOYEE_SCHEME = "eurostat_employees"
+
+
+def _path(p: Path) -> str:
+    return "'" + p.as_posix().replace("'", "''") + "'"
+
+
+def create_base_views(engine: Engine, build_dir: Path) -> None:
+    panel = _path(build_dir / "panel.parquet")
+    events = _path(build_dir / "events.parquet")
+    enterprises = _path(build_dir / "enterprises.parquet")
+    engine.run(
+        f"""
+        CREATE OR REPLACE TABLE base_panel AS
+        WITH ev AS (
+            SELECT enterprise_id, year,
+                   bool_or(event = 'birth') AS birth, bool_or(event = 'death') AS death
+            FROM read_parquet({events}) GROUP BY enterprise_id, year
+        ), born AS (
+            SELECT enterprise_id, min(year) AS birth_year
+            FROM read_parquet({events}) WHERE event = 'birth' GROUP BY enterprise_id
+        ), p AS (
+            SELECT p.*,
+                   lag(p.employees, 3) OVER w AS employees_3,
+                   lag(p.year, 3) OVER w AS year_3,
+                   lag(p.size_{DEFAULT_SCHEME}) OVER w AS size_1,
+                   lag(p.active) OVER w AS active_1
+            FROM read_parquet({panel}) p
+            WINDOW w AS (PARTITION BY p.enterprise_id ORDER BY p.year)
+        )
+        SELECT p.enterprise_id, p.year, p.active, p.observed,
+               CAST(p.employees AS DOUBLE) AS employees,
+               CAST(p.turnover_mad AS DOUBLE) AS turnover_mad,
+               CAST(p.credit_outstanding_mad AS DOUBLE) AS credit_outstanding_mad,
+               coalesce(p.region_code, '_U') AS region,
+               coalesce(p.section, '_U') AS activity_section,
+               coalesce(p.section, '_U') || coalesce(p.division, '_U') AS activity,
+               coalesce(p.size_{DEFAULT_SCHEME}, '_U') AS size_class,
+               coalesce(p.size_{EMPLOYEE_SCHEME}, '_U') AS size_employees,
+               coalesce(p.category, '_U') AS category,
+               coalesce(p.legal_form, '_U') AS legal_form,
+               coalesce(p.gender, '_U') AS gender,
+               coalesce(ev.birth, false) AS birth,
+               coalesce(ev.death, false) AS death,
+               p.year - year(e.creation_date) AS age,
+               born.birth_year,
+               coalesce(p.year_3 = p.year - 3 AND p.employees_3 >= 10
+                        AND p.employees >= 1.331 * p.employees_3, false) AS high_growth,
+               CASE WHEN p.active_1 THEN coalesce(p.size_1, '_U') END AS previous_size
+        FROM p
+        LEFT JOIN ev ON ev.enterprise_id = p.enterprise_id AND ev.year = p.year
+        LEFT JOIN born ON born.enterprise_id = p.enterprise_id
+        LEFT JOIN read_parquet({enterprises}) e ON e.enterprise_id = p.enterprise_id
+        """
+    )
+    engine.run(
+        """
+        CREATE OR REPLACE VIEW base_cohorts AS
+        SELECT b.*, h.horizon
+        FROM base_panel b
+        JOIN (SELECT CAST(range AS BIGINT) AS horizon FROM range(1, 6)) h
+          ON b.birth_year = b.year - h.horizon
+        """
+    )
+
+
+def data_years(engine: Engine) -> list[int]:
+    frame = engine.frame("SELECT DISTINCT year FROM base_panel WHERE observed ORDER BY year")
+    return [int(y) for y in frame["year"]]
