@@ -215,86 +215,92 @@ def make_release(
     tmp = store.root / f".tmp-{release_id}"
     if tmp.exists():
         shutil.rmtree(tmp)
-    (tmp / "tables").mkdir(parents=True)
-    (tmp / "codelists").mkdir()
-    provisional: set[str] = set()
-    published: dict[str, tuple[list[str], pd.DataFrame]] = {}
-    codelists: dict[str, Any] = {}
-    for table in tables:
-        spec = catalogue.table(table.id)
-        indicator = catalogue.indicators[spec.indicator]
-        frame = _published(table, result.status(table.id), indicator.decimals, provisional)
-        published[table.id] = (table.dimension_ids, frame)
-        for dim_spec, dim in zip(table_dimensions(spec), table.dimensions, strict=True):
-            if dim_spec.codelist and dim_spec.codelist not in codelists:
-                codelists[dim_spec.codelist] = codelist_document(dim_spec.codelist, dim)
-    for spec in specs:
-        indicator = catalogue.indicators[spec.indicator]
-        if indicator.kind == "ratio":
-            dims, num = published[str(indicator.numerator)]
-            _, den = published[str(indicator.denominator)]
-            published[spec.id] = (dims, _ratio(num, den, dims, indicator.decimals))
-    for table_id, (_, frame) in published.items():
-        frame.to_parquet(tmp / "tables" / f"{table_id}.parquet", index=False)
-        meta = _table_meta(table_id, catalogue.table(table_id).indicator, catalogue)
-        (tmp / "tables" / f"{table_id}.json").write_text(
-            json.dumps(meta, ensure_ascii=False, indent=2), "utf-8"
+    try:
+        (tmp / "tables").mkdir(parents=True)
+        (tmp / "codelists").mkdir()
+        provisional: set[str] = set()
+        published: dict[str, tuple[list[str], pd.DataFrame]] = {}
+        codelists: dict[str, Any] = {}
+        for table in tables:
+            spec = catalogue.table(table.id)
+            indicator = catalogue.indicators[spec.indicator]
+            frame = _published(table, result.status(table.id), indicator.decimals, provisional)
+            published[table.id] = (table.dimension_ids, frame)
+            for dim_spec, dim in zip(table_dimensions(spec), table.dimensions, strict=True):
+                if dim_spec.codelist and dim_spec.codelist not in codelists:
+                    codelists[dim_spec.codelist] = codelist_document(dim_spec.codelist, dim)
+        for spec in specs:
+            indicator = catalogue.indicators[spec.indicator]
+            if indicator.kind == "ratio":
+                dims, num = published[str(indicator.numerator)]
+                _, den = published[str(indicator.denominator)]
+                published[spec.id] = (dims, _ratio(num, den, dims, indicator.decimals))
+        for table_id, (_, frame) in published.items():
+            frame.to_parquet(tmp / "tables" / f"{table_id}.parquet", index=False)
+            meta = _table_meta(table_id, catalogue.table(table_id).indicator, catalogue)
+            (tmp / "tables" / f"{table_id}.json").write_text(
+                json.dumps(meta, ensure_ascii=False, indent=2), "utf-8"
+            )
+        for codelist_id, document in codelists.items():
+            (tmp / "codelists" / f"{codelist_id}.json").write_text(
+                json.dumps(document, ensure_ascii=False, indent=2), "utf-8"
+            )
+        previous_build = (
+            json.loads((previous_dir / "manifest.json").read_text("utf-8")).get("register_build")
+            if previous_dir
+            else None
         )
-    for codelist_id, document in codelists.items():
-        (tmp / "codelists" / f"{codelist_id}.json").write_text(
-            json.dumps(document, ensure_ascii=False, indent=2), "utf-8"
+        revisions = release_revisions(
+            previous_dir, previous_id, published, same_build=previous_build == build_id
         )
-    previous_build = (
-        json.loads((previous_dir / "manifest.json").read_text("utf-8")).get("register_build")
-        if previous_dir
-        else None
-    )
-    revisions = release_revisions(
-        previous_dir, previous_id, published, same_build=previous_build == build_id
-    )
-    (tmp / "revisions.json").write_text(
-        json.dumps(revisions, ensure_ascii=False, indent=1), "utf-8"
-    )
-    totals = {
-        "cells": sum(len(f) for _, f in published.values()),
-        "primary": sum(s["primary"] for s in result.summary.values()),
-        "secondary": sum(s["secondary"] for s in result.summary.values()),
-    }
-    (tmp / "notes.md").write_text(_notes(release_id, years, totals, revisions), "utf-8")
-    if formats:
-        _write_formats(tmp)
-    files = {
-        p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
-    }
-    manifest = {
-        "id": release_id,
-        "created_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "title": {
-            "fr": f"Statistiques des TPME, publication {release_id}",
-            "ar": f"إحصاءات المقاولات الصغيرة جدا والصغرى والمتوسطة، الإصدار {release_id}",
-            "en": f"TPME statistics, release {release_id}",
-        },
-        "data_years": years,
-        "previous": previous_id,
-        "register_build": build_id,
-        "public_parameters": rules.public_description(),
-        "tables": [
-            {
-                "id": table_id,
-                "indicator": catalogue.table(table_id).indicator,
-                "cells": len(frame),
-                "suppressed_primary": int((frame["CONF_STATUS"] == "C").sum()),
-                "suppressed_secondary": int((frame["CONF_STATUS"] == "N").sum()),
-            }
-            for table_id, (_, frame) in sorted(published.items())
-        ],
-        "files": files,
-        "audit": {"exposed_cells": 0, "primary_cells_checked": result.audit.checked},
-    }
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    _fsync_tree(tmp)
-    final = store.root / release_id
-    os.rename(tmp, final)
+        (tmp / "revisions.json").write_text(
+            json.dumps(revisions, ensure_ascii=False, indent=1), "utf-8"
+        )
+        totals = {
+            "cells": sum(len(f) for _, f in published.values()),
+            "primary": sum(s["primary"] for s in result.summary.values()),
+            "secondary": sum(s["secondary"] for s in result.summary.values()),
+        }
+        (tmp / "notes.md").write_text(_notes(release_id, years, totals, revisions), "utf-8")
+        if formats:
+            _write_formats(tmp)
+        files = {
+            p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
+        }
+        manifest = {
+            "id": release_id,
+            "created_at": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "title": {
+                "fr": f"Statistiques des TPME, publication {release_id}",
+                "ar": f"إحصاءات المقاولات الصغيرة جدا والصغرى والمتوسطة، الإصدار {release_id}",
+                "en": f"TPME statistics, release {release_id}",
+            },
+            "data_years": years,
+            "previous": previous_id,
+            "register_build": build_id,
+            "public_parameters": rules.public_description(),
+            "tables": [
+                {
+                    "id": table_id,
+                    "indicator": catalogue.table(table_id).indicator,
+                    "cells": len(frame),
+                    "suppressed_primary": int((frame["CONF_STATUS"] == "C").sum()),
+                    "suppressed_secondary": int((frame["CONF_STATUS"] == "N").sum()),
+                }
+                for table_id, (_, frame) in sorted(published.items())
+            ],
+            "files": files,
+            "audit": {"exposed_cells": 0, "primary_cells_checked": result.audit.checked},
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8"
+        )
+        _fsync_tree(tmp)
+        final = store.root / release_id
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return ReleaseSummary(
         id=release_id,
         path=str(final),

@@ -90,15 +90,13 @@ def hierarchy(engine: Engine, spec: DimensionSpec, years: list[int]) -> Dimensio
     levels = [expr for expr in spec.levels]
     frame = engine.frame(
         f"SELECT DISTINCT {', '.join(f'{e} AS l{i}' for i, e in enumerate(levels))} "
-        "FROM base_panel b"
+        f"FROM base_panel b WHERE {' AND '.join(f'{e} IS NOT NULL' for e in levels)}"
     )
     for row in frame.itertuples(index=False):
         up: str = TOTAL
         for code in row:
             parent.setdefault(str(code), up)
             up = str(code)
-    if spec.id in ("SIZE_FROM",):
-        parent.setdefault("_U", TOTAL)
     return Dimension(spec.id, parent)
 
 
