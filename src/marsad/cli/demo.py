@@ -1,4 +1,4 @@
-"""``marsad demo``: the main job, from a synthetic economy to staged deliveries."""
+"""``marsad demo``: the main job, from a synthetic economy to a protected release."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ def register(app: typer.Typer) -> None:
         ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     ) -> None:
-        """Build a synthetic economy, ingest its deliveries, build the register, summarise."""
+        """Build a synthetic economy, ingest it, build the register, publish a release."""
         from marsad.ingest import Deliverer, ingest_folder
         from marsad.register.build import build_register
         from marsad.register.evaluate import evaluate_register
+        from marsad.release import make_release
         from marsad.synth import generate
 
         st = state(ctx)
@@ -35,6 +36,7 @@ def register(app: typer.Typer) -> None:
             summary = ingest_folder(Deliverer(settings), synth_dir)
             register = build_register(settings)
             quality = evaluate_register(settings, synth_dir / "truth")
+            release = make_release(settings)
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
         if as_json:
@@ -49,6 +51,7 @@ def register(app: typer.Typer) -> None:
                         k: quality[k]
                         for k in ("pairwise", "bcubed", "true_enterprises", "found_enterprises")
                     },
+                    "release": release.to_dict(),
                     "seconds": seconds,
                 }
             )
@@ -65,6 +68,13 @@ def register(app: typer.Typer) -> None:
                 f"entreprises ({quality['true_enterprises']} vraies) ; précision "
                 f"{pw['precision']:.4f}, rappel {pw['recall']:.4f}, F1 {pw['f1']:.4f} ; "
                 f"{register.review_queue} paires à revoir"
+            )
+            st.console.print(
+                f"[bold]Publication[/] {release.id} : {release.tables} tables, "
+                f"{release.cells} cellules, {release.primary} confidentielles et "
+                f"{release.secondary} supprimées en secondaire, audit sans cellule exposée "
+                f"({release.seconds} s)",
+                highlight=False,
             )
             st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
         if serve and not as_json:
