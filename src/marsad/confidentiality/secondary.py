@@ -19,8 +19,10 @@ Method (documented in docs/confidentiality.md):
 
 from __future__ import annotations
 
+import multiprocessing as mp
 from collections import deque
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -227,12 +229,80 @@ def protect(
     rules: DisclosureRules,
     *,
     known: dict[str, float] | None = None,
+    workers: int = 1,
 ) -> ProtectionResult:
     """Primary and secondary suppression of the tables of one release, together.
 
     ``known``: cell keys whose value an attacker already knows (published unchanged by an
-    earlier release); they cannot hide anything.
+    earlier release); they cannot hide anything. Cells of different codes of a
+    non-additive dimension that every table has (the year) are never linked, so each code
+    is protected apart, on ``workers`` processes.
     """
+    parts = split_periods(list(tables))
+    if len(parts) <= 1:
+        return _protect(list(tables), rules, known)
+    if workers > 1:
+        context = mp.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_protect, parts, [rules] * len(parts), [known] * len(parts)))
+    else:
+        results = [_protect(part, rules, known) for part in parts]
+    return merge_results(list(tables), results)
+
+
+def split_periods(tables: list[ProtectionTable]) -> list[list[ProtectionTable]]:
+    """The tables cut by the codes of the non-additive dimensions they all have."""
+    if not tables:
+        return []
+    shared = set.intersection(*({d.id for d in t.dimensions if not d.additive} for t in tables))
+    if not shared:
+        return [tables]
+    keys = sorted(shared)
+    codes = sorted(
+        set.union(*(set(map(tuple, t.cells[keys].astype(str).to_numpy().tolist())) for t in tables))
+    )
+    parts = []
+    for code in codes:
+        part = []
+        for table in tables:
+            mask = (table.cells[keys].astype(str) == list(code)).all(axis=1)
+            part.append(replace(table, cells=table.cells[mask]))
+        parts.append(part)
+    return parts
+
+
+def merge_results(
+    tables: list[ProtectionTable], results: list[ProtectionResult]
+) -> ProtectionResult:
+    out: dict[str, pd.DataFrame] = {}
+    summary: dict[str, dict[str, Any]] = {}
+    for table in tables:
+        frame = pd.concat([r.tables[table.id] for r in results]).loc[table.cells.index]
+        out[table.id] = frame
+        status = frame["status"].to_numpy()
+        total_value = float(frame["value"].sum()) or 1.0
+        summary[table.id] = {
+            "cells": len(frame),
+            "primary": int((status == STATUS_PRIMARY).sum()),
+            "secondary": int((status == STATUS_SECONDARY).sum()),
+            "secondary_value_share": float(
+                frame["value"][status == STATUS_SECONDARY].sum() / total_value
+            ),
+        }
+    reports = [r.audit for r in results if r.audit is not None]
+    merged = AuditReport(
+        valid=len(reports) == len(results) and all(r.valid for r in reports),
+        checked=sum(r.checked for r in reports),
+        exposed=[e for r in reports for e in r.exposed],
+    )
+    return ProtectionResult(out, summary, max(r.repair_rounds for r in results), merged)
+
+
+def _protect(
+    tables: list[ProtectionTable],
+    rules: DisclosureRules,
+    known: dict[str, float] | None,
+) -> ProtectionResult:
 
     tables = list(tables)
     ids = [t.id for t in tables]

@@ -202,7 +202,7 @@ def make_release(
     previous_id = store.latest()
     previous_dir = store.path(previous_id) if previous_id else None
     known = _known_cells(previous_dir, tables)
-    result = protect(tables, rules, known=known)
+    result = protect(tables, rules, known=known, workers=settings.workers)
     exposed = result.audit.exposed if result.audit else []
     if result.audit is None or not result.audit.valid:
         raise Conflict(
