@@ -72,6 +72,7 @@ def test_a_release_follows_the_documented_layout(home: Settings, first: dict) ->
         dims = [d["id"] for d in meta["dimensions"]]
         assert list(frame.columns) == [*dims, "OBS_VALUE", "CONF_STATUS", "OBS_STATUS"]
         assert set(frame["CONF_STATUS"]) <= {"F", "C", "N"}
+        assert set(frame["OBS_STATUS"]) <= {"A", "P"}
         # a suppressed value is never written
         assert frame.loc[frame["CONF_STATUS"] != "F", "OBS_VALUE"].isna().all()
         for dim in meta["dimensions"]:

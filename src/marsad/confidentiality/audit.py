@@ -83,6 +83,7 @@ def audit(
     """Check, as an attacker with a linear-programming solver, every confidential cell."""
     known = known or {}
     value: dict[str, float] = {}
+    single: set[str] = set()  # cells of magnitudes with one contributor
     published: dict[str, bool] = {}
     required: dict[str, tuple[float, float, str]] = {}
     relations: set[tuple[str, tuple[str, ...]]] = set()
@@ -90,6 +91,8 @@ def audit(
         keys = cell_keys(table)
         status = result.tables[table.id]["status"].to_numpy()
         prim = primary_status(table, rules)
+        if table.kind == "magnitude":
+            single.update(keys[table.cells["n"].to_numpy() == 1].tolist())
         for key, v, s, p, lo, up in zip(
             keys,
             table.cells["value"].to_numpy(dtype=float),
@@ -135,6 +138,20 @@ def audit(
         scale = max(1.0, abs(v)) * TOLERANCE
         if high < v + upper - scale or low > v - lower + scale:
             exposed.append(ExposedCell(table_id, key, v, low, high, v - lower, v + upper))
+    # the contributor of a single-contributor cell knows its value: in a relation where it
+    # and one confidential cell are the only hidden ones, that cell is exact to them
+    seen = {e.key for e in exposed}
+    for total, children in sorted(relations):
+        hidden = [k for k in (total, *children) if not published[k]]
+        if len(hidden) != 2 or not any(k in single for k in hidden):
+            continue
+        for k in hidden:
+            other = hidden[1] if k == hidden[0] else hidden[0]
+            if k in required and other in single and k not in seen:
+                lower, upper, table_id = required[k]
+                v = value[k]
+                exposed.append(ExposedCell(table_id, k, v, v, v, v - lower, v + upper))
+                seen.add(k)
     return AuditReport(valid=not exposed, checked=len(required), exposed=exposed)
 
 

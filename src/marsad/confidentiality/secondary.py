@@ -42,6 +42,7 @@ from marsad.confidentiality.system import CellSystem, Relation, build_system
 from marsad.errors import InvalidInput
 
 MAX_REPAIR_ROUNDS = 20
+REDUNDANCY_LIMIT = 40
 
 
 @dataclass
@@ -324,13 +325,44 @@ def _protect(
         result = _result(tables, system, protector, primaries, rounds)
         report = audit(tables, result, rules, known=known)
         result.audit = report
-        if (report.valid and not changed) or rounds >= MAX_REPAIR_ROUNDS:
+        if report.valid and not changed:
+            return _drop_redundant(tables, system, protector, primaries, rules, known, result)
+        if rounds >= MAX_REPAIR_ROUNDS:
             return result  # after too many rounds the caller refuses what the audit finds
         rounds += 1
         keys = {c.key for c in report.exposed}
         exposed = [int(g) for g in np.flatnonzero(np.isin(system.keys, list(keys)))]
         protector.repair(exposed)
         protector.run_subtables()
+
+
+def _drop_redundant(
+    tables: list[ProtectionTable],
+    system: CellSystem,
+    protector: _Protector,
+    primaries: dict[str, pd.DataFrame],
+    rules: DisclosureRules,
+    known: dict[str, float] | None,
+    result: ProtectionResult,
+) -> ProtectionResult:
+    """Publish again, costliest first, every secondary cell the audit does not need.
+
+    Each try is a full audit, so this runs only on small systems (``REDUNDANCY_LIMIT``
+    secondary cells); on larger ones the pattern of the linear programs is kept.
+    """
+    candidates = np.flatnonzero(protector.hidden & ~protector.primary)
+    if not 0 < len(candidates) <= REDUNDANCY_LIMIT:
+        return result
+    for g in candidates[np.argsort(-protector.cost[candidates], kind="stable")]:
+        protector.hidden[g] = False
+        trial = _result(tables, system, protector, primaries, result.repair_rounds)
+        report = audit(tables, trial, rules, known=known)
+        if report.valid:
+            trial.audit = report
+            result = trial
+        else:
+            protector.hidden[g] = True
+    return result
 
 
 def _result(

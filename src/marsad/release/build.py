@@ -190,7 +190,8 @@ def make_release(
     engine = Engine(settings.memory_limit, settings.home / "tmp" / "stats")
     try:
         create_base_views(engine, build_dir)
-        years = data_years(engine)[-settings.release_years :]
+        all_years, unobserved = data_years(engine)
+        years = all_years[-settings.release_years :]
         cache: dict[str, Any] = {}
         tables = [
             compute_table(engine, catalogue, spec, years, cache)
@@ -218,7 +219,7 @@ def make_release(
     try:
         (tmp / "tables").mkdir(parents=True)
         (tmp / "codelists").mkdir()
-        provisional: set[str] = set()
+        provisional = {str(y) for y in unobserved}
         published: dict[str, tuple[list[str], pd.DataFrame]] = {}
         codelists: dict[str, Any] = {}
         for table in tables:

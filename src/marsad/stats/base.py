@@ -83,6 +83,16 @@ def create_base_views(engine: Engine, build_dir: Path) -> None:
     )
 
 
-def data_years(engine: Engine) -> list[int]:
-    frame = engine.frame("SELECT DISTINCT year FROM base_panel WHERE observed ORDER BY year")
-    return [int(y) for y in frame["year"]]
+def data_years(engine: Engine) -> tuple[list[int], set[int]]:
+    """The years with data, and those of them not yet observed (provisional).
+
+    A year is observed when every dataset the panel needs has a current delivery for it;
+    a later year with some deliveries only is published with OBS_STATUS ``P``.
+    """
+    frame = engine.frame(
+        "SELECT year, bool_or(observed) AS observed FROM base_panel "
+        "GROUP BY year HAVING bool_or(active) ORDER BY year"
+    )
+    years = [int(y) for y in frame["year"]]
+    provisional = {int(y) for y, o in zip(frame["year"], frame["observed"], strict=True) if not o}
+    return years, provisional
