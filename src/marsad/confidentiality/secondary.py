@@ -81,8 +81,7 @@ class _Protector:
         self.fixed = fixed
         self.cost = _costs(system.value, rules)
         self.done: dict[tuple[int, int], tuple[float, float]] = {}
-        self.models: dict[int, DeviationModel] = {}
-        self.cells_of_subtable = [set(s.cells.tolist()) for s in system.subtables]
+        self.models: dict[int, tuple[DeviationModel, dict[int, int]]] = {}
         self.subtables_of_cell: dict[int, list[int]] = {}
         for s_index, sub in enumerate(system.subtables):
             for cell in sub.cells:
@@ -121,12 +120,14 @@ class _Protector:
         ``origin`` is the subtable solved (-1 for a whole linked system, whose deviations
         are consistent everywhere and carry nothing).
         """
-        model = self.models.get(origin)
-        if model is None:
+        cached = self.models.get(origin)
+        if cached is None:
             model = DeviationModel(relation_matrix(cells, relations), self.system.value[cells])
+            where = {int(c): i for i, c in enumerate(cells)}
             if origin >= 0:
-                self.models[origin] = model
-        where = {int(c): i for i, c in enumerate(cells)}
+                self.models[origin] = (model, where)
+        else:
+            model, where = cached
         target = where[target_global]
         cost = np.where(self.hidden[cells], 0.0, self.cost[cells])
         fixed = self.fixed[cells]
