@@ -51,21 +51,23 @@ def create_base_views(engine: Engine, build_dir: Path) -> None:
                CAST(p.employees AS DOUBLE) AS employees,
                CAST(p.turnover_mad AS DOUBLE) AS turnover_mad,
                CAST(p.credit_outstanding_mad AS DOUBLE) AS credit_outstanding_mad,
-               coalesce(p.region_code, '_U') AS region,
-               coalesce(p.section, '_U') AS activity_section,
-               coalesce(p.section, '_U') || coalesce(p.division, '_U') AS activity,
-               coalesce(p.size_{DEFAULT_SCHEME}, '_U') AS size_class,
-               coalesce(p.size_{EMPLOYEE_SCHEME}, '_U') AS size_employees,
-               coalesce(p.category, '_U') AS category,
-               coalesce(p.legal_form, '_U') AS legal_form,
-               coalesce(p.gender, '_U') AS gender,
+               coalesce(CAST(p.region_code AS VARCHAR), '_U') AS region,
+               coalesce(CAST(p.section AS VARCHAR), '_U') AS activity_section,
+               coalesce(CAST(p.section AS VARCHAR), '_U')
+                   || coalesce(CAST(p.division AS VARCHAR), '_U') AS activity,
+               coalesce(CAST(p.size_{DEFAULT_SCHEME} AS VARCHAR), '_U') AS size_class,
+               coalesce(CAST(p.size_{EMPLOYEE_SCHEME} AS VARCHAR), '_U') AS size_employees,
+               coalesce(CAST(p.category AS VARCHAR), '_U') AS category,
+               coalesce(CAST(p.legal_form AS VARCHAR), '_U') AS legal_form,
+               coalesce(CAST(p.gender AS VARCHAR), '_U') AS gender,
                coalesce(ev.birth, false) AS birth,
                coalesce(ev.death, false) AS death,
                p.year - year(e.creation_date) AS age,
                born.birth_year,
                coalesce(p.year_3 = p.year - 3 AND p.employees_3 >= 10
                         AND p.employees >= 1.331 * p.employees_3, false) AS high_growth,
-               CASE WHEN p.active_1 THEN coalesce(p.size_1, '_U') END AS previous_size
+               CASE WHEN p.active_1 THEN coalesce(CAST(p.size_1 AS VARCHAR), '_U') END
+                   AS previous_size
         FROM p
         LEFT JOIN ev ON ev.enterprise_id = p.enterprise_id AND ev.year = p.year
         LEFT JOIN born ON born.enterprise_id = p.enterprise_id
