@@ -39,3 +39,29 @@ def good_dgi_rows(year: int = 2021, n: int = 3) -> list[str]:
         f"4711;Casablanca"
         for i in range(n)
     ]
+
+
+# tables of the shared published release: a map table, a small one, a ratio and a magnitude
+PUBLISHED_TABLES = [
+    "active_region_section",
+    "active_legal_form",
+    "birth_rate_region_section",
+    "turnover_region_section_size",
+]
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data directory with one real release (synthetic economy, register, protection)."""
+    from marsad.ingest import ingest_folder
+    from marsad.register.build import build_register
+    from marsad.release import make_release
+    from marsad.synth import generate
+
+    root = tmp_path_factory.mktemp("published")
+    settings = get_settings(root, release_years=2)
+    generate(out=root / "synth", scale=0.002, seed=11, progress=False)
+    ingest_folder(Deliverer(settings), root / "synth")
+    build_register(settings)
+    make_release(settings, table_ids=PUBLISHED_TABLES)
+    return settings

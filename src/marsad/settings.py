@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         default=5, ge=1, le=50, description="the latest observed years a release covers"
     )
 
+    api_rate_per_minute: int = Field(
+        default=1200, ge=0, description="API requests per minute per client (0: no limit)"
+    )
+    max_upload_bytes: int = Field(
+        default=256 * 1024**2, ge=1, description="largest delivery accepted over HTTP, in bytes"
+    )
+
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"

@@ -50,10 +50,15 @@ def code_names(codelist: str, code: str) -> dict[str, str]:
     return _same(code)
 
 
+def code_order(code: str) -> tuple[int, str]:
+    """The total first, the unknown last, other codes in hierarchical (string) order."""
+    return (0 if code == "_T" else 2 if code == "_U" else 1, code)
+
+
 def codelist_document(codelist: str, dimension: Dimension) -> dict[str, Any]:
     names = _labels()["codelists"].get(codelist, _same(codelist))
     codes = [
         {"id": code, "parent": parent, "names": code_names(codelist, code)}
-        for code, parent in dimension.parent.items()
+        for code, parent in sorted(dimension.parent.items(), key=lambda item: code_order(item[0]))
     ]
     return {"id": codelist, "names": names, "codes": codes}

@@ -13,7 +13,9 @@ from fastapi import FastAPI
 
 import marsad
 from marsad.settings import Settings, get_settings
+from marsad.web import api, apidocs, pages
 from marsad.web.errors import install_error_handlers
+from marsad.web.ratelimit import RateLimit
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,11 +26,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=marsad.__version__,
         description="API de l'observatoire des TPME : publications, nomenclatures, cellules.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
+    app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
+    api.include(app)
+    pages.include(app)
+    apidocs.include(app)
 
     @app.get("/api/health", tags=["service"], summary="Service status")
     def health() -> dict[str, Any]:
