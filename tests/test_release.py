@@ -55,6 +55,31 @@ def test_the_catalogue_is_valid_and_every_table_has_labels() -> None:
         assert set(indicator.title) == {"fr", "ar", "en"}
 
 
+def test_every_label_has_its_three_languages() -> None:
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("marsad.release") / "data" / "labels.yaml").read_text("utf-8")
+    found = 0
+
+    def walk(node: object, languages: set[str]) -> None:
+        nonlocal found
+        if isinstance(node, dict):
+            if {"fr", "ar", "en"} & set(node):
+                assert set(node) == languages, node
+                assert all(isinstance(v, str) and v for v in node.values()), node
+                found += 1
+            else:
+                for child in node.values():
+                    walk(child, languages)
+
+    for key, node in yaml.safe_load(text).items():
+        # section labels in French come from the reference classification
+        walk(node, {"ar", "en"} if key == "sections" else {"fr", "ar", "en"})
+    assert found > 20
+
+
 def test_a_release_follows_the_documented_layout(home: Settings, first: dict) -> None:
     folder = Path(first["path"])
     assert folder.name == first["id"] and folder.parent == home.home / "releases"

@@ -176,3 +176,35 @@ def test_public_surfaces_never_show_enterprise_data(
     assert not [n for n in names if n in blob]
     for private in ("/api/register", "/api/deliveries", "/api/units"):
         assert client.get(private).status_code == 404
+
+
+def test_selections_download_in_every_format(client: TestClient, release_id: str) -> None:
+    from jsonstat_validator import validate_jsonstat
+    from openpyxl import load_workbook
+
+    url = f"/api/releases/{release_id}/tables/active_region_section/cells"
+    query = {"REGION": "06,07", "ACTIVITY": "_T,C,G"}
+    cells = pd.DataFrame(client.get(url, params=query).json()["cells"])
+    assert len(cells) > 0
+    csv_body = client.get(url, params={**query, "format": "csv"})
+    as_csv = pd.read_csv(io.StringIO(csv_body.text), dtype=str, keep_default_na=False)
+    assert len(as_csv) == len(cells) and set(as_csv["REGION"]) == {"06", "07"}
+    sdmx_csv = client.get(url, params={**query, "format": "sdmx-csv"})
+    assert sdmx_csv.headers["content-type"].startswith("application/vnd.sdmx.data+csv")
+    as_sdmx = pd.read_csv(io.StringIO(sdmx_csv.text), dtype=str, keep_default_na=False)
+    assert len(as_sdmx) == len(cells)
+    assert set(as_sdmx["STRUCTURE_ID"]) == {"MARSAD:DF_ACTIVE_REGION_SECTION(1.0)"}
+    hidden = as_sdmx[as_sdmx["CONF_STATUS"] != "F"]
+    assert (hidden["OBS_VALUE"] == "").all()
+    stat = client.get(url, params={**query, "format": "jsonstat"}).json()
+    assert validate_jsonstat(stat)
+    assert stat["id"] == ["REGION", "ACTIVITY", "TIME_PERIOD"] and stat["size"][0] == 2
+    book = client.get(url, params={**query, "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(book.content)).worksheets[0]
+    texts = {str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert {"06", "07"} <= texts
+    free = cells[cells["CONF_STATUS"] == "F"]["OBS_VALUE"]
+    numbers = {
+        c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, float | int)
+    }
+    assert set(free) <= numbers

@@ -7,8 +7,6 @@ named release carries a strong ETag and ``Cache-Control: immutable``; a response
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Annotated, Any
 
@@ -16,6 +14,7 @@ from fastapi import APIRouter, FastAPI, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
 from marsad.errors import InvalidInput
+from marsad.publish.formats.selection import selection_bytes
 from marsad.web.cells import etag_of, parse_filters
 from marsad.web.models import (
     CellPage,
@@ -172,8 +171,8 @@ def table_metadata(request: Request, release_id: ReleaseId, table_id: TableId) -
     description=(
         "Filter with one query parameter per dimension id, codes separated by commas, "
         "e.g. `?REGION=01,02&TIME_PERIOD=2024`. Suppressed cells have a null `OBS_VALUE` "
-        "and their `CONF_STATUS` (`C` primary, `N` secondary). `format=csv` returns the "
-        "same selection as CSV."
+        "and their `CONF_STATUS` (`C` primary, `N` secondary). `format=csv`, `sdmx-csv`, "
+        "`jsonstat` or `xlsx` returns the whole selection (no paging) as a file."
     ),
     response_model=CellPage,
 )
@@ -183,7 +182,7 @@ def table_cells(
     table_id: TableId,
     limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Annotated[str, Query(pattern="^(json|csv|sdmx-csv|jsonstat|xlsx)$")] = "json",
 ) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
@@ -198,12 +197,11 @@ def table_cells(
     headers = _cache_headers(release_id, etag)
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    if format == "csv":
-        frame = loaded.frame_of(selection.rows)
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
-        headers["Content-Disposition"] = f'attachment; filename="{table_id}-{rid}.csv"'
-        return Response(buffer.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    if format != "json":
+        content, media, suffix = selection_bytes(pub.folder(rid), table_id, filters, format)
+        name = f"{table_id}-{rid}.{suffix}"
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return Response(content, media_type=media, headers=headers)
     rows = selection.rows[offset : offset + limit]
     following = offset + limit < selection.total
     next_link = None

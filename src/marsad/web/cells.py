@@ -91,9 +91,6 @@ class LoadedTable:
     def page_json(self, rows: np.ndarray) -> str:
         return "[" + ",".join(self.json_rows[rows]) + "]"
 
-    def frame_of(self, rows: np.ndarray) -> pd.DataFrame:
-        return self.frame.iloc[rows][[*self.dimensions, *FLAG_COLUMNS]]
-
 
 def _is_nan(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)

@@ -9,6 +9,7 @@ whatever the parquet holds.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import re
@@ -64,12 +65,19 @@ def csv_text(value: Cell) -> str:
     return format_number(value)
 
 
+def csv_string(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:
+    """RFC 4180 text (CRLF), text cells neutralised, numbers in their shortest form."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([csv_text(h) for h in header])
+    writer.writerows([csv_text(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([csv_text(h) for h in header])
-        writer.writerows([csv_text(v) for v in row] for row in rows)
+        handle.write(csv_string(header, rows))
 
 
 def write_json(path: Path, document: Any) -> None:
@@ -301,12 +309,26 @@ def _table(path: Path, codelists: dict[str, Codelist]) -> Table:
     return Table(table_id, meta, dimensions, frame.reset_index(drop=True))
 
 
-def load_release(folder: Path) -> Release:
-    """The tables and codelists of a release folder, tables sorted by id."""
+def load_codelists(folder: Path) -> dict[str, Codelist]:
     codelists: dict[str, Codelist] = {}
     for path in sorted((folder / "codelists").glob("*.json")):
         codelist = _codelist(dict(json.loads(path.read_text("utf-8"))))
         codelists[codelist.id] = codelist
+    return codelists
+
+
+def load_table(folder: Path, table_id: str) -> Release:
+    """A release folder with only one of its tables loaded."""
+    codelists = load_codelists(folder)
+    table = _table(folder / "tables" / f"{table_id}.json", codelists)
+    match = _RELEASE.match(folder.name)
+    release_id = f"{match.group(1)}.{match.group(2)}" if match else None
+    return Release(folder, release_id, match.group(1) if match else None, [table], codelists)
+
+
+def load_release(folder: Path) -> Release:
+    """The tables and codelists of a release folder, tables sorted by id."""
+    codelists = load_codelists(folder)
     tables = [
         _table(path, codelists)
         for path in sorted((folder / "tables").glob("*.json"))

@@ -20,7 +20,7 @@ from marsad.publish.formats.common import (
     VERSION,
     Release,
     Table,
-    write_csv,
+    csv_string,
 )
 from marsad.publish.formats.labels import FLAGS, LANGS, Labels
 
@@ -216,6 +216,12 @@ def structure_message(release: Release) -> bytes:
 
 
 def _csv(path: Path, table: Table) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(sdmx_csv(table), "utf-8", newline="")
+
+
+def sdmx_csv(table: Table) -> str:
+    """The SDMX-CSV 2.0 text of a table (or of a selection of its cells)."""
     structure_id = f"{AGENCY}:{dataflow_id(table.id)}({VERSION})"
     dims = table.dimension_ids
     header = ["STRUCTURE", "STRUCTURE_ID", "ACTION", *dims]
@@ -224,7 +230,7 @@ def _csv(path: Path, table: Table) -> None:
     columns = [frame[c].tolist() for c in [*dims, MEASURE, "CONF_STATUS", "OBS_STATUS"]]
     prefix = ["dataflow", structure_id, "I"]
     rows = ([*prefix, *cells, table.unit_mult] for cells in zip(*columns, strict=True))
-    write_csv(path, header, rows)
+    return csv_string(header, rows)
 
 
 def write_sdmx(release: Release) -> list[str]:

@@ -378,6 +378,11 @@
     var last = p.years[p.years.length - 1];
     var slice = p.dims.map(function (d) { return state.selected[d][0]; });
     var regions = {}, described = [];
+    Object.keys(state.labels.REGION || {}).forEach(function (code) {
+      if (code !== "_T" && code !== "_U") {
+        regions[code] = { label: label("REGION", code), value: null, flag: "" };
+      }
+    });
     p.dims.forEach(function (d, i) { if (i !== at) described.push(label(d, slice[i])); });
     p.rows.forEach(function (row) {
       var same = row.codes.every(function (c, i) { return i === at || c === slice[i]; });
