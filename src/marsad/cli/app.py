@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from marsad.cli import conventions, deliveries, demo, register, release, serve, synth
+from marsad.cli import (
+    conventions,
+    deliveries,
+    demo,
+    partners,
+    register,
+    release,
+    serve,
+    synth,
+)
 from marsad.cli.context import State
 
 app = typer.Typer(
@@ -36,6 +45,7 @@ synth.register(app)
 demo.register(app)
 release.register(app)
 serve.register(app)
+partners.register(app)
 
 
 def main() -> None:

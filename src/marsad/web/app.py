@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 import marsad
 from marsad.settings import Settings, get_settings
-from marsad.web import api, apidocs, pages
+from marsad.web import api, apidocs, pages, uploads
 from marsad.web.errors import install_error_handlers
 from marsad.web.ratelimit import RateLimit
 
@@ -33,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
     api.include(app)
+    uploads.include(app)
     pages.include(app)
     apidocs.include(app)
 

@@ -5,15 +5,13 @@ The limit protects one server process; behind a proxy, put the real limit at the
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from marsad.web.errors import error_body
+from marsad.web.errors import send_error
 
 
 class RateLimit:
@@ -49,13 +47,6 @@ class RateLimit:
         if wait <= 0:
             await self.app(scope, receive, send)
             return
-        body = json.dumps(
-            error_body(429, "rate_limited", "Trop de requêtes : réessayez dans un instant.")
-        ).encode("utf-8")
-        headers: list[Any] = [
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"retry-after", str(max(1, math.ceil(wait))).encode()),
-        ]
-        await send({"type": "http.response.start", "status": 429, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        retry = str(max(1, math.ceil(wait))).encode()
+        message = "Trop de requêtes : réessayez dans un instant."
+        await send_error(send, 429, "rate_limited", message, [(b"retry-after", retry)])

@@ -1,0 +1,166 @@
+"""Partner deliveries over HTTP: the same ingestion as ``marsad deliver``, the same report.
+
+A partner authenticates with its token (``Authorization: Bearer msd_...``) and sees only
+its own deliveries; another partner's delivery is "not found", not "forbidden", so that
+its existence is not revealed. A body larger than ``max_upload_bytes`` is refused with
+413 before it is read to the end.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Path, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from marsad.audit import log_access
+from marsad.errors import NotFound
+from marsad.ingest import Deliverer, Ledger
+from marsad.ingest.ledger import DeliveryRecord
+from marsad.ingest.tokens import PartnerToken, TokenStore
+from marsad.settings import Settings
+from marsad.web.errors import send_error
+from marsad.web.models import ErrorBody
+
+PREFIX = "/api/deliveries"
+bearer = HTTPBearer(auto_error=False, description="Partner token (msd_...)")
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in {
+        401: "Missing, unknown or revoked token",
+        404: "No such delivery for this partner",
+        413: "File larger than the limit",
+        422: "Invalid form field",
+    }.items()
+}
+router = APIRouter(prefix=PREFIX, tags=["deliveries"], responses=ERRORS)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def partner_token(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> PartnerToken:
+    secret = credentials.credentials if credentials else None
+    return TokenStore(_settings(request).home).authenticate(secret)
+
+
+Partner = Annotated[PartnerToken, Depends(partner_token)]
+
+
+def _public(record: DeliveryRecord) -> dict[str, Any]:
+    return {k: v for k, v in record.to_dict().items() if k != "path"}
+
+
+@router.post(
+    "",
+    summary="Deliver a file under the partner's convention",
+    description=(
+        "Runs the same checks as `marsad deliver` and returns the same report: 201 when "
+        "the file was loaded (rows that broke a rule are quarantined and listed), 200 when "
+        "it was refused as a whole or was already delivered (see `status` and `errors`)."
+    ),
+    status_code=201,
+)
+async def deliver(
+    request: Request,
+    token: Partner,
+    dataset: Annotated[str, Form(pattern=r"^[a-z][a-z0-9_]{1,60}$")],
+    period: Annotated[int, Form(ge=1990, le=2100)],
+    file: Annotated[UploadFile, File(description="The delivery file (CSV, XLSX, ...)")],
+) -> JSONResponse:
+    settings = _settings(request)
+    folder = settings.home / "tmp" / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", (file.filename or "delivery"))[-120:] or "delivery"
+    try:
+        target = folder / name
+        with target.open("wb") as out:
+            await run_in_threadpool(shutil.copyfileobj, file.file, out, 1 << 20)
+        report = await run_in_threadpool(
+            Deliverer(settings).deliver, token.partner, dataset, period, target, source_name=name
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    log_access(
+        settings.home,
+        action="delivery.upload",
+        subject=report.delivery_id or name,
+        purpose="partner delivery",
+        user=f"partner:{token.partner}:{token.id}",
+        detail={"status": report.status, "dataset": dataset, "period": period},
+    )
+    return JSONResponse(report.to_dict(), status_code=201 if report.status == "loaded" else 200)
+
+
+@router.get("", summary="The partner's own deliveries")
+def own_deliveries(request: Request, token: Partner) -> list[dict[str, Any]]:
+    ledger = Ledger(_settings(request).ledger_path)
+    return [_public(r) for r in ledger.records() if r.partner == token.partner]
+
+
+@router.get("/{delivery_id}", summary="One of the partner's deliveries, with its report")
+def own_delivery(
+    request: Request,
+    token: Partner,
+    delivery_id: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,160}$")],
+) -> dict[str, Any]:
+    settings = _settings(request)
+    record = Ledger(settings.ledger_path).get(delivery_id)
+    if record is None or record.partner != token.partner:
+        raise NotFound(f"Aucune livraison {delivery_id} pour ce partenaire.")
+    body = _public(record)
+    if record.path:
+        report = settings.home / record.path / "report.json"
+        if report.is_file():
+            body["report"] = json.loads(report.read_text("utf-8"))
+    return body
+
+
+class BodyLimit:
+    """Refuse delivery bodies over the limit, by header or while they stream in."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(PREFIX):
+            await self.app(scope, receive, send)
+            return
+        message = (
+            f"Fichier trop volumineux : la limite est de {self.limit} octets "
+            "(réglage max_upload_bytes)."
+        )
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await send_error(send, 413, "too_large", message)
+                return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            incoming = await receive()
+            seen += len(incoming.get("body", b""))
+            if seen > self.limit:  # rendered by the app's handlers, in the one error shape
+                raise HTTPException(413, message)
+            return incoming
+
+        await self.app(scope, counted, send)
+
+
+def include(app: FastAPI) -> None:
+    app.include_router(router)
+    app.add_middleware(BodyLimit, limit=app.state.settings.max_upload_bytes)
