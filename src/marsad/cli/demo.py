@@ -16,11 +16,13 @@ def register(app: typer.Typer) -> None:
         scale: float = typer.Option(0.01, "--scale", min=0.0001, max=5.0, help="1.0 = national."),
         seed: int = typer.Option(2026, "--seed"),
         serve: bool = typer.Option(
-            True, "--serve/--no-serve", help="Serve the explorer at the end (when available)."
+            True, "--serve/--no-serve", help="Serve the explorer and the API at the end."
         ),
+        host: str = typer.Option("127.0.0.1", "--host", help="Address the explorer listens on."),
+        port: int = typer.Option(8000, "--port", min=1, max=65535),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     ) -> None:
-        """Build a synthetic economy, ingest it, build the register, publish a release."""
+        """Build a synthetic economy, ingest it, build the register, publish, serve the explorer."""
         from marsad.ingest import Deliverer, ingest_folder
         from marsad.register.build import build_register
         from marsad.register.evaluate import evaluate_register
@@ -78,4 +80,14 @@ def register(app: typer.Typer) -> None:
             )
             st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
         if serve and not as_json:
-            st.console.print("(pas encore de serveur : l'explorateur arrive avec la publication)")
+            import uvicorn
+
+            from marsad.web import create_app
+
+            address = f"http://{host}:{port}"
+            st.console.print(
+                f"[bold]Explorateur[/] : {address}/explorer — API : {address}/api/docs "
+                "(Ctrl+C pour arrêter)",
+                highlight=False,
+            )
+            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
