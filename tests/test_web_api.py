@@ -174,8 +174,10 @@ def test_public_surfaces_never_show_enterprise_data(
     assert ices and names
     assert not [i for i in ices if i in blob]
     assert not [n for n in names if n in blob]
-    for private in ("/api/register", "/api/deliveries", "/api/units"):
+    for private in ("/api/register", "/api/units", "/api/enterprises"):
         assert client.get(private).status_code == 404
+    # partner deliveries exist only behind a partner's token
+    assert client.get("/api/deliveries").status_code == 401
 
 
 def test_selections_download_in_every_format(client: TestClient, release_id: str) -> None:

@@ -11,6 +11,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 
 from marsad.errors import InvalidInput
@@ -70,7 +71,7 @@ def _json(request: Request, release_id: str, payload: Any, *parts: str) -> Respo
 
 
 @router.get("/releases", summary="List the releases", response_model=list[ReleaseEntry])
-def list_releases(request: Request) -> Response:
+async def list_releases(request: Request) -> Response:
     pub = published(request)
     entries = []
     for rid in reversed(pub.ids()):
@@ -97,14 +98,14 @@ def list_releases(request: Request) -> Response:
 
 
 @router.get("/releases/{release_id}", summary="The manifest of a release")
-def release_manifest(request: Request, release_id: ReleaseId) -> Response:
+async def release_manifest(request: Request, release_id: ReleaseId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     return _json(request, release_id, pub.manifest(rid), "manifest", rid)
 
 
 @router.get("/releases/{release_id}/notes", summary="Release notes (Markdown, French)")
-def release_notes(request: Request, release_id: ReleaseId) -> Response:
+async def release_notes(request: Request, release_id: ReleaseId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     path, digest = pub.file(rid, "notes.md")
@@ -113,7 +114,7 @@ def release_notes(request: Request, release_id: ReleaseId) -> Response:
 
 
 @router.get("/releases/{release_id}/revisions", summary="Cells revised since the last release")
-def release_revisions(request: Request, release_id: ReleaseId) -> Response:
+async def release_revisions(request: Request, release_id: ReleaseId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     path, digest = pub.file(rid, "revisions.json")
@@ -125,7 +126,7 @@ def release_revisions(request: Request, release_id: ReleaseId) -> Response:
     summary="The tables of a release",
     response_model=list[TableEntry],
 )
-def release_tables(request: Request, release_id: ReleaseId) -> Response:
+async def release_tables(request: Request, release_id: ReleaseId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     counts = {t["id"]: t for t in pub.manifest(rid)["tables"]}
@@ -147,7 +148,7 @@ def release_tables(request: Request, release_id: ReleaseId) -> Response:
 
 
 @router.get("/releases/{release_id}/tables/{table_id}", summary="Metadata of a table")
-def table_metadata(request: Request, release_id: ReleaseId, table_id: TableId) -> Response:
+async def table_metadata(request: Request, release_id: ReleaseId, table_id: TableId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     meta = pub.table_meta(rid, table_id)
@@ -176,7 +177,7 @@ def table_metadata(request: Request, release_id: ReleaseId, table_id: TableId) -
     ),
     response_model=CellPage,
 )
-def table_cells(
+async def table_cells(
     request: Request,
     release_id: ReleaseId,
     table_id: TableId,
@@ -198,7 +199,9 @@ def table_cells(
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     if format != "json":
-        content, media, suffix = selection_bytes(pub.folder(rid), table_id, filters, format)
+        content, media, suffix = await run_in_threadpool(
+            selection_bytes, pub.folder(rid), table_id, filters, format
+        )
         name = f"{table_id}-{rid}.{suffix}"
         headers["Content-Disposition"] = f'attachment; filename="{name}"'
         return Response(content, media_type=media, headers=headers)
@@ -226,7 +229,7 @@ def table_cells(
 
 
 @router.get("/releases/{release_id}/codelists", summary="The codelists of a release")
-def release_codelists(request: Request, release_id: ReleaseId) -> Response:
+async def release_codelists(request: Request, release_id: ReleaseId) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     entries = [
@@ -240,7 +243,9 @@ def release_codelists(request: Request, release_id: ReleaseId) -> Response:
     summary="A codelist with French, Arabic and English labels",
     response_model=CodelistDocument,
 )
-def release_codelist(request: Request, release_id: ReleaseId, codelist_id: CodelistId) -> Response:
+async def release_codelist(
+    request: Request, release_id: ReleaseId, codelist_id: CodelistId
+) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     return _json(request, release_id, pub.codelist(rid, codelist_id), "codelist", rid, codelist_id)
@@ -251,7 +256,7 @@ def release_codelist(request: Request, release_id: ReleaseId, codelist_id: Codel
     summary="Download a file of a release (any file listed in its manifest)",
     response_class=FileResponse,
 )
-def release_file(request: Request, release_id: ReleaseId, file_path: str) -> Response:
+async def release_file(request: Request, release_id: ReleaseId, file_path: str) -> Response:
     pub = published(request)
     rid = pub.resolve(release_id)
     path, digest = pub.file(rid, file_path)

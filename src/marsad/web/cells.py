@@ -47,6 +47,7 @@ class LoadedTable:
             self.codes[dim] = np.asarray(categorical.codes, dtype=np.int32)
             self.vocab[dim] = {str(c): i for i, c in enumerate(categorical.categories)}
         self.json_rows = np.array(self._json_rows(), dtype=object)
+        self._masks: dict[tuple[str, str], np.ndarray] = {}
 
     def _json_rows(self) -> list[str]:
         columns = [*self.dimensions, *FLAG_COLUMNS]
@@ -81,12 +82,23 @@ class LoadedTable:
                     {"field": f"query.{dim}", "message": f"Codes inconnus : {', '.join(unknown)}"}
                 )
                 continue
-            ids = np.array([self.vocab[dim][c] for c in wanted], dtype=np.int32)
-            mask &= np.isin(self.codes[dim], ids)
+            either = self._mask(dim, wanted[0])
+            for code in wanted[1:]:
+                either = either | self._mask(dim, code)
+            mask &= either
         if problems:
             raise InvalidInput("Le filtre ne correspond pas à la table.", details=problems)
         rows = np.flatnonzero(mask)
         return Selection(rows=rows, total=len(rows))
+
+    def _mask(self, dim: str, code: str) -> np.ndarray:
+        """The rows holding ``code`` on ``dim`` (computed once, then kept: tables are small)."""
+        key = (dim, code)
+        mask = self._masks.get(key)
+        if mask is None:
+            mask = self.codes[dim] == self.vocab[dim][code]
+            self._masks[key] = mask
+        return mask
 
     def page_json(self, rows: np.ndarray) -> str:
         return "[" + ",".join(self.json_rows[rows]) + "]"
