@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,46 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     build_register(settings)
     make_release(settings, table_ids=PUBLISHED_TABLES)
     return settings
+
+
+POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _postgres_available() -> bool:
+    from sqlalchemy import create_engine, text
+
+    try:
+        engine = create_engine(POSTGRES_ADMIN, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty operational database on each backend (PostgreSQL: a fresh database)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'operational.db'}"
+        return
+    if not _postgres_available():
+        pytest.skip(
+            "PostgreSQL is not reachable at 127.0.0.1:5432 (user postgres): "
+            "the PostgreSQL variant of the database tests is skipped"
+        )
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    name = f"marsad_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
         default=256 * 1024**2, ge=1, description="largest delivery accepted over HTTP, in bytes"
     )
 
+    database_url: str | None = Field(
+        default=None,
+        description="operational database (programmes, users); default: SQLite in the home",
+    )
+
+    @property
+    def operational_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.home / 'operational.db').resolve()}"
+
     @property
     def staging_dir(self) -> Path:
         return self.home / "staging"

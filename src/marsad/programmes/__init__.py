@@ -1,0 +1,1 @@
+"""Support programmes on the register: catalogue, eligibility, applications, grants."""
