@@ -13,6 +13,7 @@ from marsad.cli import (
     partners,
     register,
     release,
+    report,
     serve,
     synth,
 )
@@ -44,6 +45,7 @@ deliveries.register(app)
 synth.register(app)
 demo.register(app)
 release.register(app)
+report.register(app)
 serve.register(app)
 partners.register(app)
 
