@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test check lint typecheck bench clean browser
+.PHONY: demo test check lint typecheck bench clean browser docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+docs: $(STAMP)
+	$(BIN)/python -m marsad.cli.reference > docs/cli.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_ingest.py --scale 1.0

@@ -191,12 +191,12 @@ def test_cli_json_equals_the_python_result(published: Settings, tmp_path: Path):
     assert printed["pdf"] is None and "PDF non demandé" in printed["pdf_skipped_reason"]
 
 
-def test_cli_unknown_release_exits_1_in_french(published: Settings):
+def test_cli_unknown_release_exits_2_in_french(published: Settings):
     runner = CliRunner()
     result = runner.invoke(
         app, ["--home", str(published.home), "report", "--release", "1999-01-01.1"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a user error, as for every command
     assert "La publication 1999-01-01.1 n'existe pas" in " ".join(result.output.split())
     assert "Traceback" not in result.output
 

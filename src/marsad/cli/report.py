@@ -23,21 +23,14 @@ def register(app: typer.Typer) -> None:
         no_pdf: bool = typer.Option(False, "--no-pdf", help="Write the HTML report only."),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
-        """Write the annual report of a release (exit 1 when the release does not exist)."""
-        from marsad.errors import InvalidInput, NotFound
+        """Write the annual report of a release (exit 2 when the release does not exist)."""
         from marsad.publish.report import write_report
 
         st = state(ctx)
         with user_errors(st):
-            try:
-                result = write_report(
-                    st.settings(), release_id=release_id, out=out, lang=lang, pdf=not no_pdf
-                )
-            except (NotFound, InvalidInput) as exc:
-                if st.debug:
-                    raise
-                st.err.print(f"[bold red]Erreur :[/] {exc}", highlight=False)
-                raise typer.Exit(code=1) from None
+            result = write_report(
+                st.settings(), release_id=release_id, out=out, lang=lang, pdf=not no_pdf
+            )
         if as_json:
             print_json(result.to_dict())
             return

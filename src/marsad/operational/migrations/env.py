@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import pool
 
 import marsad.operational.people
-import marsad.programmes.models  # noqa: F401
+import marsad.programmes.models
+import marsad.programmes.support_models  # noqa: F401
 from marsad.operational.db import Base, make_engine
 
 config = context.config
