@@ -13,7 +13,7 @@ from fastapi import FastAPI
 
 import marsad
 from marsad.settings import Settings, get_settings
-from marsad.web import api, apidocs, pages, uploads
+from marsad.web import api, apidocs, backoffice_desk, pages, uploads
 from marsad.web.errors import install_error_handlers
 from marsad.web.ratelimit import RateLimit
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
     api.include(app)
     uploads.include(app)
+    backoffice_desk.include(app)
     pages.include(app)
     apidocs.include(app)
 
