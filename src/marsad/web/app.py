@@ -13,7 +13,14 @@ from fastapi import FastAPI
 
 import marsad
 from marsad.settings import Settings, get_settings
-from marsad.web import api, apidocs, backoffice_desk, pages, uploads
+from marsad.web import (
+    api,
+    apidocs,
+    backoffice_applications,
+    backoffice_desk,
+    pages,
+    uploads,
+)
 from marsad.web.errors import install_error_handlers
 from marsad.web.ratelimit import RateLimit
 
@@ -34,6 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
     api.include(app)
     uploads.include(app)
+    backoffice_applications.include(app)
     backoffice_desk.include(app)
     pages.include(app)
     apidocs.include(app)
