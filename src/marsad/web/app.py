@@ -18,6 +18,7 @@ from marsad.web import (
     apidocs,
     backoffice_applications,
     backoffice_desk,
+    backoffice_services,
     pages,
     uploads,
 )
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     uploads.include(app)
     backoffice_applications.include(app)
     backoffice_desk.include(app)
+    backoffice_services.include(app)
     pages.include(app)
     apidocs.include(app)
 
