@@ -11,6 +11,7 @@ from marsad.cli import (
     deliveries,
     demo,
     partners,
+    programmes,
     register,
     release,
     report,
@@ -48,6 +49,7 @@ release.register(app)
 report.register(app)
 serve.register(app)
 partners.register(app)
+programmes.register(app)
 
 
 def main() -> None:
