@@ -39,6 +39,8 @@ def test_commands_from_an_empty_database(
     assert summary["applications"] >= 20
     assert len(summary["by_status"]) >= 4  # drafts, eligible, approved, under agreement, ...
     assert sum(summary["by_status"].values()) == summary["applications"]
+    again = json.loads(run("programmes", "seed", "--demo", "--json").output)  # type: ignore[attr-defined]
+    assert again["demo"]["by_status"] == summary["by_status"]  # a second run changes nothing
 
     settings = get_settings(published.home)
     enterprise = str(

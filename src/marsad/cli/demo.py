@@ -24,6 +24,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build a synthetic economy, ingest it, build the register, publish, serve the explorer."""
         from marsad.ingest import Deliverer, ingest_folder
+        from marsad.operational import Database, migrate
+        from marsad.programmes.demo import seed_demo
         from marsad.register.build import build_register
         from marsad.register.evaluate import evaluate_register
         from marsad.release import make_release
@@ -39,6 +41,10 @@ def register(app: typer.Typer) -> None:
             register = build_register(settings)
             quality = evaluate_register(settings, synth_dir / "truth")
             release = make_release(settings)
+            database = Database(settings.operational_url)
+            migrate(settings.operational_url)
+            programmes = seed_demo(settings, database)
+            database.dispose()
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
         if as_json:
@@ -54,6 +60,7 @@ def register(app: typer.Typer) -> None:
                         for k in ("pairwise", "bcubed", "true_enterprises", "found_enterprises")
                     },
                     "release": release.to_dict(),
+                    "programmes": programmes.to_dict(),
                     "seconds": seconds,
                 }
             )
@@ -78,6 +85,12 @@ def register(app: typer.Typer) -> None:
                 f"({release.seconds} s)",
                 highlight=False,
             )
+            st.console.print(
+                f"[bold]Programmes[/] : {programmes.applications} demandes de démonstration "
+                f"{programmes.by_status} ; utilisateurs {', '.join(programmes.users)} "
+                f"(mot de passe « {programmes.password} »)",
+                highlight=False,
+            )
             st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
         if serve and not as_json:
             import uvicorn
@@ -86,7 +99,8 @@ def register(app: typer.Typer) -> None:
 
             address = f"http://{host}:{port}"
             st.console.print(
-                f"[bold]Explorateur[/] : {address}/explorer — API : {address}/api/docs "
+                f"[bold]Explorateur[/] : {address}/explorer — back-office : {address}/backoffice "
+                f"— API : {address}/api/docs "
                 "(Ctrl+C pour arrêter)",
                 highlight=False,
             )

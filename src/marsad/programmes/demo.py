@@ -74,6 +74,8 @@ def seed_demo(
     actors = _users(db)
     summary.users = sorted(actors)
     service.seed_budgets(db, DEMO_ENVELOPES)
+    if service.listing(db, SYSTEM):  # seeded already: a second run changes nothing
+        return _counted(db, summary)
     rng = random.Random(seed)
     panel = pd.read_parquet(service.build_dir(settings) / "panel.parquet")
     latest = panel[panel["year"] == panel.loc[panel["turnover_mad"].notna(), "year"].max()]
@@ -98,7 +100,13 @@ def seed_demo(
                 _one(settings, db, rng, agents, manager, offer, summary)
             except MarsadError as refused:
                 summary.refusals.append(f"{code} {firm['enterprise_id']}: {refused.message}")
-    for app in service.listing(db, SYSTEM):
+    return _counted(db, summary)
+
+
+def _counted(db: Database, summary: DemoSummary) -> DemoSummary:
+    applications = service.listing(db, SYSTEM)
+    summary.applications = len(applications)
+    for app in applications:
         summary.by_status[app.status] = summary.by_status.get(app.status, 0) + 1
     return summary
 
