@@ -39,7 +39,9 @@ def test_commands_from_an_empty_database(
     assert summary["applications"] >= 20
     assert len(summary["by_status"]) >= 4  # drafts, eligible, approved, under agreement, ...
     assert sum(summary["by_status"].values()) == summary["applications"]
-    again = json.loads(run("programmes", "seed", "--demo", "--json").output)  # type: ignore[attr-defined]
+    second = run("programmes", "seed", "--demo", "--json")
+    assert second.exit_code == 0, second.output  # type: ignore[attr-defined]
+    again = json.loads(second.output)  # type: ignore[attr-defined]
     assert again["demo"]["by_status"] == summary["by_status"]  # a second run changes nothing
 
     settings = get_settings(published.home)

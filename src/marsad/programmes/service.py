@@ -54,9 +54,8 @@ def seed_budgets(db: Database, envelopes: dict[str, Decimal] | None = None) -> d
     out: dict[str, Decimal] = {}
     for code, prog in catalogue().items():
         envelope = (envelopes or {}).get(code, prog.budget_mad)
-        amount = Decimal(envelope) if envelope is not None else Decimal(0)
-        ensure_budget(db, code, prog.name.fr, prog.operator, amount)
-        out[code] = amount
+        amount = Decimal(envelope) if envelope is not None else None
+        out[code] = ensure_budget(db, code, prog.name.fr, prog.operator, amount)
     return out
 
 

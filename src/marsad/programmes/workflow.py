@@ -268,23 +268,25 @@ def pay_tranche(db: Database, actor: str, tranche_id: int, milestone_met: bool =
         return tranche
 
 
-def ensure_budget(db: Database, code: str, name: str, operator: str, budget_mad: Decimal) -> None:
-    """The budget row of a programme (created once; the envelope may be raised later)."""
+def ensure_budget(
+    db: Database, code: str, name: str, operator: str, budget_mad: Decimal | None
+) -> Decimal:
+    """The budget row of a programme; ``None`` keeps the envelope already set (else 0)."""
     with db.session() as session:
         row = session.get(ProgrammeBudget, code)
         if row is None:
-            session.add(
-                ProgrammeBudget(
-                    code=code, name=name, operator=operator, budget_mad=money(budget_mad)
-                )
-            )
-        elif money(budget_mad) < row.committed_mad:
+            amount = money(budget_mad) if budget_mad is not None else Decimal(0)
+            session.add(ProgrammeBudget(code=code, name=name, operator=operator, budget_mad=amount))
+            return amount
+        if budget_mad is not None and money(budget_mad) < row.committed_mad:
             raise Conflict(
                 f"Le budget de {code} ne peut descendre sous ce qui est engagé "
                 f"({row.committed_mad} MAD)."
             )
-        else:
-            row.budget_mad, row.name, row.operator = money(budget_mad), name, operator
+        if budget_mad is not None:
+            row.budget_mad = money(budget_mad)
+        row.name, row.operator = name, operator
+        return row.budget_mad
 
 
 def create_application(
