@@ -39,13 +39,22 @@ def create_base_views(engine: Engine, build_dir: Path) -> None:
             SELECT enterprise_id, min(year) AS birth_year
             FROM read_parquet({events}) WHERE event = 'birth' GROUP BY enterprise_id
         ), p AS (
-            SELECT p.*,
-                   lag(p.employees, 3) OVER w AS employees_3,
-                   lag(p.year, 3) OVER w AS year_3,
-                   lag(p.size_{DEFAULT_SCHEME}) OVER w AS size_1,
-                   lag(p.active) OVER w AS active_1
+            -- the values of 3 years and of 1 year before, by joins (they spill to disk when
+            -- memory is short, where a window over every enterprise would not)
+            SELECT p.enterprise_id, p.year, p.active, p.observed, p.employees, p.turnover_mad,
+                   p.credit_outstanding_mad, p.region_code, p.section, p.division,
+                   p.size_{DEFAULT_SCHEME}, p.size_{EMPLOYEE_SCHEME}, p.category, p.legal_form,
+                   p.gender,
+                   b3.employees AS employees_3,
+                   b3.year AS year_3,
+                   b1.size_{DEFAULT_SCHEME} AS size_1,
+                   b1.active AS active_1
             FROM read_parquet({panel}) p
-            WINDOW w AS (PARTITION BY p.enterprise_id ORDER BY p.year)
+            LEFT JOIN (SELECT enterprise_id, year, employees FROM read_parquet({panel})) b3
+                   ON b3.enterprise_id = p.enterprise_id AND b3.year = p.year - 3
+            LEFT JOIN (SELECT enterprise_id, year, active, size_{DEFAULT_SCHEME}
+                       FROM read_parquet({panel})) b1
+                   ON b1.enterprise_id = p.enterprise_id AND b1.year = p.year - 1
         )
         SELECT p.enterprise_id, p.year, p.active, p.observed,
                CAST(p.employees AS DOUBLE) AS employees,
