@@ -117,8 +117,18 @@ def test_from_draft_to_closure(setup: tuple[TestClient, dict[str, str], str]) ->
     assert "320000" in refused.json()["error"]["message"]
 
 
-def test_permissions_and_bad_input(setup: tuple[TestClient, dict[str, str], str]) -> None:
+def test_permissions_and_bad_input(
+    setup: tuple[TestClient, dict[str, str], str], published: Settings
+) -> None:
     client, tokens, enterprise = setup
+    firms = pd.read_parquet(build_dir(published) / "enterprises.parquet")
+    ice = str(firms.loc[firms["enterprise_id"] == enterprise, "ice"].iloc[0])
+    by_ice = client.post(
+        "/api/applications",
+        json={"programme": "MASCIR_RD", "ice": f" {ice[:5]} {ice[5:]} ", "requested_mad": "10"},
+        headers=_as(tokens, "agent"),
+    )
+    assert by_ice.status_code == 201 and by_ice.json()["enterprise_id"] == enterprise
     body = {"programme": "MASCIR_RD", "enterprise_id": enterprise, "requested_mad": "1000"}
     app_id = client.post("/api/applications", json=body, headers=_as(tokens, "agent")).json()["id"]
     # another chamber's agent does not see it; a data steward cannot decide
@@ -142,6 +152,13 @@ def test_permissions_and_bad_input(setup: tuple[TestClient, dict[str, str], str]
         response = client.post("/api/applications", json=bad, headers=_as(tokens, "agent"))
         assert response.status_code == 422
         assert any(field in d["field"] for d in response.json()["error"]["details"])
+    bad_ice = client.post(
+        "/api/applications",
+        json={"programme": "MASCIR_RD", "ice": "001234567000089", "requested_mad": "10"},
+        headers=_as(tokens, "agent"),
+    )
+    assert bad_ice.status_code == 422
+    assert bad_ice.json()["error"]["details"][0]["field"] == "ice"
     unknown = client.post(
         "/api/applications",
         json={**body, "enterprise_id": "E000000000"},

@@ -67,6 +67,27 @@ def build_dir(settings: Settings) -> Path:
     return settings.home / "register" / "builds" / str(build)
 
 
+def enterprise_by_ice(settings: Settings, ice: str) -> str:
+    """The enterprise of the register holding this ICE (checked with its control key)."""
+    import duckdb
+
+    from marsad.register.standardise.identifiers import repair_ice
+
+    valid, _ = repair_ice(ice)
+    if valid is None:
+        raise InvalidInput(
+            "ICE invalide.",
+            details=[{"field": "ice", "message": f"« {ice} » ne passe pas la clé de contrôle"}],
+        )
+    path = build_dir(settings) / "enterprises.parquet"
+    found = duckdb.execute(
+        "SELECT enterprise_id FROM read_parquet(?) WHERE ice = ? LIMIT 1", [str(path), valid]
+    ).fetchone()
+    if found is None:
+        raise NotFound(f"Aucune entreprise du registre n'a l'ICE {valid}.")
+    return str(found[0])
+
+
 def project_facts(project: dict[str, Any]) -> ProjectFacts:
     return ProjectFacts(**{k: project.get(k) for k in (*PROJECT_FIELDS, "region_code")})
 

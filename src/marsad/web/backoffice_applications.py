@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from marsad.errors import InvalidInput
 from marsad.programmes import service
 from marsad.programmes.models import Application, ApplicationEvent, Tranche
 from marsad.programmes.workflow import pay_tranche, transition
@@ -46,7 +47,8 @@ class ProjectIn(Strict):
 
 class ApplicationIn(Strict):
     programme: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")
-    enterprise_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    enterprise_id: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    ice: str | None = Field(default=None, max_length=30, description="instead of enterprise_id")
     requested_mad: Amount
     instrument: int = Field(default=0, ge=0, le=20)
     project: ProjectIn = Field(default_factory=ProjectIn)
@@ -131,12 +133,19 @@ def programme(code: Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")]) -> 
 @router.post("/applications", tags=["applications"], status_code=201, summary="A new draft")
 def create(request: Request, body: ApplicationIn, db: DB, actor: CurrentActor) -> dict[str, Any]:
     project = body.project.model_dump(mode="json", exclude_none=True)
+    settings = _settings(request)
+    if (body.enterprise_id is None) == (body.ice is None):
+        raise InvalidInput(
+            "Désignez l'entreprise par son identifiant du registre ou par son ICE.",
+            details=[{"field": "body.enterprise_id", "message": "enterprise_id ou ice"}],
+        )
+    enterprise = body.enterprise_id or service.enterprise_by_ice(settings, str(body.ice))
     app = service.apply(
-        _settings(request),
+        settings,
         db,
         actor,
         body.programme,
-        body.enterprise_id,
+        enterprise,
         body.requested_mad,
         project,
         body.instrument,
