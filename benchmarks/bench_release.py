@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import queue as queue_module
 import resource
 import tempfile
 import time
@@ -75,7 +76,15 @@ def main() -> None:
     queue = ctx.Queue()
     process = ctx.Process(target=_release, args=(str(home), args.years, queue))
     process.start()
-    result = queue.get()
+    while True:  # the release runs in its own process; a crash must not hang the benchmark
+        try:
+            result = queue.get(timeout=5)
+            break
+        except queue_module.Empty:
+            if not process.is_alive():
+                raise SystemExit(
+                    f"the release process ended with code {process.exitcode}"
+                ) from None
     process.join()
     result["largest"] = _largest(result["path"])
     print(json.dumps(result, indent=1))
