@@ -18,6 +18,7 @@ from marsad.web import (
     apidocs,
     backoffice_applications,
     backoffice_desk,
+    backoffice_pages,
     backoffice_services,
     pages,
     uploads,
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backoffice_applications.include(app)
     backoffice_desk.include(app)
     backoffice_services.include(app)
+    backoffice_pages.include(app)
     pages.include(app)
     apidocs.include(app)
 
