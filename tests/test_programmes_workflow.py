@@ -23,6 +23,7 @@ from marsad.programmes.models import (
 from marsad.programmes.workflow import (
     Cap,
     approve,
+    claw_back,
     create_application,
     ensure_budget,
     pay_tranche,
@@ -54,7 +55,7 @@ def test_migrations_build_the_models_from_empty(database_url: str) -> None:
     from alembic.runtime.migration import MigrationContext
 
     migrate(database_url)
-    assert current_revision(database_url) == "0002"
+    assert current_revision(database_url) == "0003"
     database = Database(database_url)
     with database.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
@@ -165,3 +166,31 @@ def test_the_enterprise_cap_and_the_budget_hold_under_concurrency(db: Database) 
         total_paid = session.scalar(select(func.sum(Application.paid_mad)))
     assert budget is not None
     assert total_paid == budget.paid_mad == Decimal("500000.00")
+
+
+def test_a_clawback_returns_money_to_the_budget_and_the_cap(db: Database) -> None:
+    app_id = _to_appraised(db, "E0200", "400000")
+    approve(db, "manager", app_id, Decimal("400000"), [CAP])
+    sign_agreement(db, "manager", app_id, [(Decimal("200000"), "a"), (Decimal("200000"), "b")])
+    with db.session() as session:
+        first = session.scalars(select(Tranche.id).order_by(Tranche.seq)).first()
+    assert first is not None
+    pay_tranche(db, "treasurer", first)
+    with pytest.raises(InvalidInput, match="motif"):
+        claw_back(db, "manager", app_id, Decimal("50000"), " ")
+    with pytest.raises(Conflict, match="supérieur"):
+        claw_back(db, "manager", app_id, Decimal("250000"), "emplois non créés")
+    clawed = claw_back(db, "manager", app_id, Decimal("50000"), "emplois non créés")
+    assert clawed.status == "clawed_back" and clawed.clawed_back_mad == Decimal("50000.00")
+    with db.session() as session:
+        budget = session.get(ProgrammeBudget, "MASCIR_RD")
+        cap = session.get(EnterpriseCommitment, ("E0200", CAP.scope))
+        statuses = sorted(session.scalars(select(Tranche.status)))
+    assert budget is not None and cap is not None
+    # 200,000 never paid and 50,000 recovered are free again
+    assert budget.committed_mad == cap.committed_mad == Decimal("150000.00")
+    assert budget.paid_mad == Decimal("150000.00")
+    assert statuses == ["cancelled", "paid"]
+    # the room under the cap serves a new application
+    again = _to_appraised(db, "E0200", "350000")
+    assert approve(db, "manager", again, Decimal("350000"), [CAP]).status == "approved"

@@ -67,6 +67,7 @@ class Application(Base):
         CheckConstraint("requested_mad >= 0", name="requested"),
         CheckConstraint("approved_mad >= 0", name="approved"),
         CheckConstraint("paid_mad >= 0 AND paid_mad <= approved_mad", name="paid"),
+        CheckConstraint("clawed_back_mad >= 0 AND clawed_back_mad <= paid_mad", name="clawed_back"),
         Index("ix_applications_enterprise", "enterprise_id"),
         Index("ix_applications_programme_status", "programme_code", "status"),
     )
@@ -80,6 +81,7 @@ class Application(Base):
     requested_mad: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     approved_mad: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     paid_mad: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    clawed_back_mad: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
     eligibility: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     chamber_code: Mapped[str | None] = mapped_column(String(20))

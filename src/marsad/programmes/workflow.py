@@ -320,6 +320,69 @@ def create_application(
         return application
 
 
+def claw_back(
+    db: Database, actor: str, application_id: int, recovered_mad: Decimal, reason: str
+) -> Application:
+    """The conditions failed: cancel what is unpaid, recover ``recovered_mad`` of what was paid.
+
+    What was never paid and what is recovered go back to the programme's budget and to the
+    enterprise's caps, in the same transaction as the change of status.
+    """
+    if not reason.strip():
+        raise InvalidInput(
+            "Un reversement a un motif.", details=[{"field": "reason", "message": "obligatoire"}]
+        )
+    recovered = money(recovered_mad)
+    with db.session() as session:
+        before = session.get(Application, application_id)
+        status = before.status if before else None
+        if before is not None and recovered > before.paid_mad:
+            raise Conflict(
+                f"Reversement de {recovered} MAD supérieur aux {before.paid_mad} MAD versés."
+            )
+        application = _move(session, application_id, "claw_back", clawed_back_mad=recovered)
+        session.execute(
+            update(Tranche)
+            .where(Tranche.application_id == application_id, Tranche.status == "planned")
+            .values(status="cancelled")
+        )
+        released = application.approved_mad - application.paid_mad + recovered
+        session.execute(
+            update(ProgrammeBudget)
+            .where(ProgrammeBudget.code == application.programme_code)
+            .values(
+                committed_mad=ProgrammeBudget.committed_mad - released,
+                paid_mad=ProgrammeBudget.paid_mad - recovered,
+            )
+        )
+        approval = session.scalar(
+            select(ApplicationEvent).where(
+                ApplicationEvent.application_id == application_id,
+                ApplicationEvent.action == "approve",
+            )
+        )
+        for scope in approval.detail.get("caps", []) if approval else []:
+            session.execute(
+                update(EnterpriseCommitment)
+                .where(
+                    EnterpriseCommitment.enterprise_id == application.enterprise_id,
+                    EnterpriseCommitment.scope == scope,
+                )
+                .values(committed_mad=EnterpriseCommitment.committed_mad - released)
+            )
+        _event(
+            session,
+            application_id,
+            actor,
+            "claw_back",
+            status,
+            "clawed_back",
+            reason,
+            {"recovered_mad": str(recovered), "released_mad": str(released)},
+        )
+        return application
+
+
 def applications_of(db: Database, enterprise_id: str) -> list[Application]:
     with db.session() as session:
         rows = session.scalars(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from marsad.errors import InvalidInput
 from marsad.programmes import service
 from marsad.programmes.models import Application, ApplicationEvent, Tranche
-from marsad.programmes.workflow import pay_tranche, transition
+from marsad.programmes.workflow import claw_back, pay_tranche, transition
 from marsad.settings import Settings
 from marsad.web.deps import DB, CurrentActor
 from marsad.web.models import ErrorBody
@@ -64,6 +64,11 @@ class AppraisalIn(Strict):
     note: str = Field(default="", max_length=4000)
 
 
+class ClawbackIn(Strict):
+    recovered_mad: Amount
+    reason: str = Field(min_length=3, max_length=2000)
+
+
 class PaymentIn(Strict):
     milestone_met: bool = True
 
@@ -87,6 +92,7 @@ def application_dict(app: Application) -> dict[str, Any]:
         "requested_mad": _money(app.requested_mad),
         "approved_mad": _money(app.approved_mad),
         "paid_mad": _money(app.paid_mad),
+        "clawed_back_mad": _money(app.clawed_back_mad),
         "score": _money(app.score),
         "project": app.project,
         "eligibility": app.eligibility,
@@ -232,6 +238,15 @@ def close(application_id: Id, db: DB, actor: CurrentActor) -> dict[str, Any]:
     actor.require("application.decide")
     service.visible(db, actor, application_id)
     return application_dict(transition(db, actor.label, application_id, "close"))
+
+
+@router.post("/applications/{application_id}/clawback", tags=["applications"])
+def clawback(application_id: Id, body: ClawbackIn, db: DB, actor: CurrentActor) -> dict[str, Any]:
+    """The conditions failed: unpaid tranches cancelled, part of what was paid recovered."""
+    actor.require("application.decide")
+    service.visible(db, actor, application_id)
+    app = claw_back(db, actor.label, application_id, body.recovered_mad, body.reason)
+    return application_dict(app)
 
 
 @router.post("/tranches/{tranche_id}/payment", tags=["applications"])
