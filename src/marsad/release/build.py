@@ -11,7 +11,8 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ class ReleaseSummary:
     secondary: int
     exposed: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,6 +176,15 @@ def make_release(
 ) -> ReleaseSummary:
     """Compute every table of the catalogue, protect and audit them, write the release."""
     started = datetime.now(UTC)
+    clock = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 1)
+        clock = now
+
     catalogue = load_catalogue()
     specs = [t for t in catalogue.tables if table_ids is None or t.id in table_ids]
     wanted = {t.id for t in specs}
@@ -200,10 +211,12 @@ def make_release(
         ]
     finally:
         engine.close()
+    lap("compute")
     previous_id = store.latest()
     previous_dir = store.path(previous_id) if previous_id else None
     known = _known_cells(previous_dir, tables)
     result = protect(tables, rules, known=known, workers=settings.workers)
+    lap("protect_and_audit")
     exposed = result.audit.exposed if result.audit else []
     if result.audit is None or not result.audit.valid:
         raise Conflict(
@@ -263,8 +276,10 @@ def make_release(
             "secondary": sum(s["secondary"] for s in result.summary.values()),
         }
         (tmp / "notes.md").write_text(_notes(release_id, years, totals, revisions), "utf-8")
+        lap("write_tables")
         if formats:
             _write_formats(tmp)
+        lap("open_formats")
         files = {
             p.relative_to(tmp).as_posix(): _sha256(p) for p in sorted(tmp.rglob("*")) if p.is_file()
         }
@@ -312,6 +327,7 @@ def make_release(
         secondary=totals["secondary"],
         exposed=0,
         seconds=round((datetime.now(UTC) - started).total_seconds(), 1),
+        phases=phases,
     )
 
 
