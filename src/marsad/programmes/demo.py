@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,13 +22,19 @@ from marsad.operational.auth import SYSTEM, Actor, create_user
 from marsad.operational.db import Database
 from marsad.operational.people import User
 from marsad.programmes import service
+from marsad.programmes.eligibility import evaluate
+from marsad.programmes.facts import enterprise_facts
 from marsad.programmes.models import Tranche
 from marsad.programmes.workflow import pay_tranche, transition
 from marsad.settings import Settings
 
 DEMO_PASSWORD = "demo-marsad-2026"
 # published envelopes are missing for some programmes: demo values, said to be so
-DEMO_ENVELOPES = {"MASCIR_RD": Decimal("50000000"), "ISTITMAR": Decimal("200000000")}
+DEMO_ENVELOPES = {
+    "MASCIR_RD": Decimal("50000000"),
+    "ISTITMAR": Decimal("200000000"),
+    "CHARTE_TPME": Decimal("500000000"),
+}
 # (programme, instrument, project kind, cost field, eligible sections or None)
 OFFERS = [
     ("MASCIR_RD", 1, "rd", "project_cost_mad", {"C"}),
@@ -82,25 +90,51 @@ def seed_demo(
     firms = latest[latest["active"] & latest["turnover_mad"].notna() & (latest["category"] != "AE")]
     agents = [actors["guichet.casa"], actors["guichet.tanger"]]
     manager = actors["gestionnaire"]
+    build = service.build_dir(settings)
     for code, instrument, kind, cost_field, sections in OFFERS:
+        period = service.programme(code).period
+        if period.start > date.today() or (period.end and period.end < date.today()):
+            continue  # a closed programme takes no new application
         pool = firms if sections is None else firms[firms["section"].isin(sections)]
-        chosen = pool.sample(min(per_programme, len(pool)), random_state=rng.randrange(1 << 30))
-        for _, firm in chosen.iterrows():
-            turnover = Decimal(str(round(float(firm["turnover_mad"]))))
-            cost = max(Decimal(1_000_000), (turnover * Decimal("0.3")).quantize(Decimal(1)))
-            project = {
-                "kind": kind,
-                cost_field: str(cost),
-                "own_funds_mad": str((cost * Decimal("0.25")).quantize(Decimal(1))),
-                "jobs_created": rng.randint(1, 12),
-            }
+        sample = pool.sample(min(3 * per_programme, len(pool)), random_state=rng.randrange(1 << 30))
+        offers = [
+            _offer(rng, code, instrument, kind, cost_field, firm) for _, firm in sample.iterrows()
+        ]
+        # desk agents bring mostly firms that qualify, and some that do not
+        likely = [o for o in offers if _qualifies(build, o)]
+        others = [o for o in offers if o not in likely]
+        keep = likely[: max(1, per_programme * 4 // 5)]
+        chosen = keep + others[: per_programme - len(keep)]
+        for offer in chosen:
             try:
-                enterprise = str(firm["enterprise_id"])
-                offer = (code, instrument, enterprise, cost, project)
                 _one(settings, db, rng, agents, manager, offer, summary)
             except MarsadError as refused:
-                summary.refusals.append(f"{code} {firm['enterprise_id']}: {refused.message}")
+                summary.refusals.append(f"{code} {offer[2]}: {refused.message}")
     return _counted(db, summary)
+
+
+Offer = tuple[str, int, str, Decimal, dict[str, Any]]
+
+
+def _offer(
+    rng: random.Random, code: str, instrument: int, kind: str, cost_field: str, firm: pd.Series
+) -> Offer:
+    turnover = Decimal(str(round(float(firm["turnover_mad"]))))
+    cost = max(Decimal(1_000_000), (turnover * Decimal("0.3")).quantize(Decimal(1)))
+    jobs = max(1, int(cost / Decimal(1_000_000) * Decimal(rng.uniform(1.0, 4.0))))
+    project = {
+        "kind": kind,
+        cost_field: str(cost),
+        "own_funds_mad": str((cost * Decimal("0.25")).quantize(Decimal(1))),
+        "jobs_created": jobs,
+    }
+    return (code, instrument, str(firm["enterprise_id"]), cost, project)
+
+
+def _qualifies(build: Path, offer: Offer) -> bool:
+    code, _, enterprise, _, project = offer
+    facts = enterprise_facts(build, enterprise, date.today())
+    return evaluate(service.programme(code), facts, service.project_facts(project)).eligible
 
 
 def _counted(db: Database, summary: DemoSummary) -> DemoSummary:
@@ -117,7 +151,7 @@ def _one(
     rng: random.Random,
     agents: list[Actor],
     manager: Actor,
-    offer: tuple[str, int, str, Decimal, dict[str, Any]],
+    offer: Offer,
     summary: DemoSummary,
 ) -> None:
     code, instrument, enterprise, cost, project = offer
