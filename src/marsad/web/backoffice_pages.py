@@ -22,10 +22,13 @@ from marsad.operational.db import Database
 from marsad.operational.people import User
 from marsad.programmes.models import STATUSES, Application
 from marsad.web import (
+    backoffice_pages_advisers,
     backoffice_pages_applications,
     backoffice_pages_desk,
     backoffice_pages_desk_case,
+    backoffice_pages_missions,
     backoffice_pages_new_application,
+    backoffice_pages_pilots,
     backoffice_pages_programmes,
 )
 from marsad.web.backoffice_pages_forms import Form, control, e, field_text, table
@@ -144,6 +147,12 @@ def dashboard(request: Request, db: DB, visitor: SignedIn) -> HTMLResponse:
         links.append((f"{HOME}/desk", "Guichet auto-entrepreneur : dossiers"))
     if who.can("desk.write"):
         links.append((f"{HOME}/desk/new", "Ouvrir un dossier au guichet"))
+    if who.can("adviser.read"):
+        links.append((f"{HOME}/advisers", "Conseillers"))
+    if who.can("mission.read"):
+        links.append((f"{HOME}/missions", "Missions de conseil"))
+    if who.can("pilot.read"):
+        links.append((f"{HOME}/pilots", "Pilotage régional"))
     counts = status_counts(db, visitor)
     rows = [
         [
@@ -179,5 +188,8 @@ def include(app: FastAPI) -> None:
         backoffice_pages_applications.router,
         backoffice_pages_desk.router,
         backoffice_pages_desk_case.router,
+        backoffice_pages_advisers.router,
+        backoffice_pages_missions.router,
+        backoffice_pages_pilots.router,
     ):
         app.include_router(pages, include_in_schema=False)

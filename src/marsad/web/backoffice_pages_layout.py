@@ -152,6 +152,12 @@ def nav(visitor: Visitor) -> str:
         links.append((f"{HOME}/applications", "Demandes"))
     if who.can("desk.read"):
         links.append((f"{HOME}/desk", "Guichet auto-entrepreneur"))
+    if who.can("adviser.read"):
+        links.append((f"{HOME}/advisers", "Conseillers"))
+    if who.can("mission.read"):
+        links.append((f"{HOME}/missions", "Missions"))
+    if who.can("pilot.read"):
+        links.append((f"{HOME}/pilots", "Pilotage régional"))
     items = "".join(f'<li><a href="{href}">{e(label)}</a></li>' for href, label in links)
     return f"""<nav class="bo-nav" aria-label="Espace de gestion">
 <ul>{items}</ul>
