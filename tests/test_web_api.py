@@ -72,6 +72,8 @@ def test_cells_are_the_release_cells_filtered(
     assert (free["OBS_VALUE"] == free["OBS_VALUE_r"]).all()
     hidden = merged[merged["CONF_STATUS"] != "F"]
     assert len(hidden) > 0 and hidden["OBS_VALUE"].isna().all()
+    sdmx_style = client.get(f"{url}?REGION=01+06&TIME_PERIOD={year}").json()
+    assert sdmx_style["total"] == body["total"]
     csv_text = client.get(url, params={"REGION": "01,06", "TIME_PERIOD": year, "format": "csv"})
     assert csv_text.headers["content-type"].startswith("text/csv")
     as_csv = pd.read_csv(io.StringIO(csv_text.text), dtype={"REGION": str, "TIME_PERIOD": str})

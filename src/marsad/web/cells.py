@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -136,7 +137,8 @@ def parse_filters(params: dict[str, str], reserved: set[str]) -> dict[str, list[
     for name, raw in params.items():
         if name in reserved:
             continue
-        codes = [c.strip() for c in raw.replace("+", ",").split(",") if c.strip()]
+        # codes separated by commas, or by "+" as in SDMX keys (a "+" arrives as a space)
+        codes = [c for c in re.split(r"[,+\s]+", raw) if c]
         if not codes:
             raise InvalidInput(
                 "Filtre vide.", details=[{"field": f"query.{name}", "message": "aucun code"}]
