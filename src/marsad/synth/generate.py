@@ -15,7 +15,9 @@ from marsad.errors import InvalidInput
 from marsad.synth.config import DEFAULT_RATES, MessRates
 from marsad.synth.datasets import DATASETS, Context
 from marsad.synth.economy import build_economy
+from marsad.synth.effects import plant_effects, write_effects
 from marsad.synth.geography import place_tables
+from marsad.synth.partners import plant_partners
 from marsad.synth.programmes import select_beneficiaries
 from marsad.synth.rng import stream
 from marsad.synth.summary import SynthSummary
@@ -92,6 +94,7 @@ def generate(
         found = select_beneficiaries(
             stream(seed, "programmes"), economy.firms, scale, place_tables().region_codes
         )
+        plant_effects(economy.firms, found)
         steps.advance()
         writer = DeliveryWriter(out, on_file=steps.file_written)
         ctx = Context(economy=economy, writer=writer, beneficiaries=found)
@@ -107,9 +110,11 @@ def generate(
         steps.step("vérité : entreprises")
         truth_rows = {"enterprises": write_enterprises(economy, truth)}
         truth_rows["beneficiaries"] = write_beneficiaries(economy, found, truth)
+        truth_rows["effects"] = write_effects(economy.firms, found, truth)
         steps.advance()
         steps.step("vérité : panel")
         truth_rows["panel"] = write_panel(economy, truth)
+        truth_rows.update(plant_partners(truth, seed, scale))
         truth_rows["rows"] = sum(writer.rows_by_dataset.values())
         steps.advance()
     return SynthSummary(

@@ -7,6 +7,8 @@
   CNSS employee, or a balance sheet filed for the year; auto-entrepreneurs: registered at
   the end of the year) and the true values.
 - ``beneficiaries.parquet``: programme approvals.
+- ``effects.parquet`` (``marsad.synth.effects``): the effect planted per programme and
+  the true ATT on log turnover that an impact estimate should find.
 - ``rows.parquet`` (written along the deliveries): every delivered row's enterprise.
 """
 
