@@ -10,6 +10,7 @@ from marsad.cli import (
     conventions,
     deliveries,
     demo,
+    impact,
     partners,
     programmes,
     register,
@@ -50,6 +51,7 @@ report.register(app)
 serve.register(app)
 partners.register(app)
 programmes.register(app)
+impact.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,16 @@
+"""Impact of support programmes: indicators, matched comparison groups, staggered
+difference-in-differences against comparable firms, and their publishable summaries."""
+
+from marsad.impact.indicators import NOT_MEASURED
+from marsad.impact.matching import MatchingSpec, MatchReport
+from marsad.impact.report import ProgrammeImpact, evaluate, impact_indicators, true_effects
+
+__all__ = [
+    "NOT_MEASURED",
+    "MatchReport",
+    "MatchingSpec",
+    "ProgrammeImpact",
+    "evaluate",
+    "impact_indicators",
+    "true_effects",
+]
