@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import pool
 
+import marsad.matchmaking.models
 import marsad.operational.people
 import marsad.programmes.models
 import marsad.programmes.support_models  # noqa: F401
