@@ -178,7 +178,7 @@ def test_from_a_run_to_an_agreement(db: Database, people: dict[str, Actor]) -> N
         proposals.run_matching(db, buyer, firms, TODAY)
     listed = proposals.list_proposals(db, manager)
     best, _, offer = listed[0]
-    assert offer.id == near and best.status == "proposed"
+    assert offer.id == near and best.request_id == request and best.status == "proposed"
     assert [c["component"] for c in best.components] == [
         "capability",
         "sector",
