@@ -109,3 +109,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def impact_economy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Path]:
+    """A data directory with a register built on a synthetic economy whose programmes have
+    known effects; returns its settings and the economy's truth/ folder."""
+    from marsad.ingest import ingest_folder
+    from marsad.register.build import build_register
+    from marsad.synth import generate
+
+    root = tmp_path_factory.mktemp("impact")
+    settings = get_settings(root / "home")
+    generate(out=root / "synth", scale=0.02, seed=7, progress=False)
+    ingest_folder(Deliverer(settings), root / "synth")
+    build_register(settings)
+    return settings, root / "synth" / "truth"

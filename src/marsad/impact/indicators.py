@@ -26,6 +26,8 @@ market access (no matchmaking tables exist yet).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -45,8 +47,8 @@ SPAN = 4  # years before and after the approval year for stability
 def _volatility(log_t: np.ndarray) -> np.ndarray:
     growth = np.diff(log_t, axis=1)
     enough = (~np.isnan(growth)).sum(axis=1) >= 3
-    with np.errstate(invalid="ignore"), np.testing.suppress_warnings() as sup:
-        sup.filter(RuntimeWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         sd = np.nanstd(growth, axis=1, ddof=1)
     return np.where(enough, sd, np.nan)
 
@@ -57,8 +59,8 @@ def _drawdown(turnover: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         fall = np.where(np.isnan(turnover) | (peak <= 0), np.nan, 1.0 - turnover / peak)
     enough = (~np.isnan(turnover)).sum(axis=1) >= 3
-    with np.testing.suppress_warnings() as sup:
-        sup.filter(RuntimeWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
         worst = np.nanmax(fall, axis=1)
     return np.where(enough, worst, np.nan)
 
