@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from marsad.errors import Conflict, NotFound
 from marsad.operational.auth import Actor, record
 from marsad.operational.db import Database
-from marsad.programmes.advisers import Checks, conditional_update
+from marsad.programmes.checks import Checks, conditional_update
 from marsad.programmes.models import Application, ApplicationEvent, ProgrammeBudget
 from marsad.programmes.support_models import (
     PilotAction,
