@@ -54,8 +54,13 @@ class ImpactData:
         return int(found[0]) if found.size else -1
 
     def log_turnover(self) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(self.turnover)
+        """The log of declared turnover (computed once, read-only)."""
+        cached = self.__dict__.get("_log_turnover")
+        if cached is None:
+            cached = np.log(self.turnover)
+            cached.flags.writeable = False
+            self.__dict__["_log_turnover"] = cached
+        return cached
 
     def supported_rows(self) -> np.ndarray:
         """Rows of every enterprise that any programme supported (never a comparison)."""
