@@ -11,6 +11,7 @@ from marsad.cli import (
     deliveries,
     demo,
     impact,
+    match,
     partners,
     programmes,
     register,
@@ -51,6 +52,7 @@ report.register(app)
 serve.register(app)
 partners.register(app)
 programmes.register(app)
+match.register(app)
 impact.register(app)
 
 

@@ -20,6 +20,7 @@ from marsad.web import (
     backoffice_desk,
     backoffice_pages,
     backoffice_services,
+    matchmaking_api,
     pages,
     uploads,
 )
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backoffice_desk.include(app)
     backoffice_services.include(app)
     backoffice_pages.include(app)
+    matchmaking_api.include(app)
     pages.include(app)
     apidocs.include(app)
 
