@@ -172,9 +172,7 @@ class MatchOutcome(Base):
         ),
     )
 
-    proposal_id: Mapped[int] = mapped_column(
-        ForeignKey("match_proposals.id"), primary_key=True
-    )
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("match_proposals.id"), primary_key=True)
     outcome: Mapped[str] = mapped_column(String(20))
     agreement_type: Mapped[str | None] = mapped_column(String(20))
     value_mad: Mapped[Decimal | None] = mapped_column(Money)
