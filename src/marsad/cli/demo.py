@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Build a synthetic economy, ingest it, build the register, publish, serve the explorer."""
         from marsad.ingest import Deliverer, ingest_folder
+        from marsad.matchmaking.demo import seed_matchmaking
         from marsad.operational import Database, migrate
         from marsad.programmes.demo import seed_demo
         from marsad.register.build import build_register
@@ -44,6 +45,7 @@ def register(app: typer.Typer) -> None:
             database = Database(settings.operational_url)
             migrate(settings.operational_url)
             programmes = seed_demo(settings, database)
+            matchmaking = seed_matchmaking(settings, database, synth_dir / "truth")
             database.dispose()
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
@@ -61,6 +63,7 @@ def register(app: typer.Typer) -> None:
                     },
                     "release": release.to_dict(),
                     "programmes": programmes.to_dict(),
+                    "matchmaking": matchmaking.to_dict(),
                     "seconds": seconds,
                 }
             )
@@ -89,6 +92,11 @@ def register(app: typer.Typer) -> None:
                 f"[bold]Programmes[/] : {programmes.applications} demandes de démonstration "
                 f"{programmes.by_status} ; utilisateurs {', '.join(programmes.users)} "
                 f"(mot de passe « {programmes.password} »)",
+                highlight=False,
+            )
+            st.console.print(
+                f"[bold]Mise en relation[/] : {matchmaking.profiles} profils publiés, "
+                f"propositions {matchmaking.run}",
                 highlight=False,
             )
             st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
