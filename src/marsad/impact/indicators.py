@@ -21,7 +21,8 @@ number of enterprises it is computed on):
 
 Not measured, and said so in ``NOT_MEASURED``: the passage from auto-entrepreneur to
 company (the register does not link an auto-entrepreneur to the company he founds) and
-market access (no matchmaking tables exist yet).
+market access (matches that became agreements live in the matchmaking tables and have
+their own indicator, not joined to these tables yet).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ BREAKDOWNS = ("total", "region", "size_class", "section", "gender", "approval_ye
 NOT_MEASURED = {
     "auto_entrepreneur_to_company": "le registre ne relie pas un auto-entrepreneur à la "
     "société qu'il crée : passage non mesurable",
-    "market_access": "aucune table de mise en relation (matchmaking) n'existe encore : accès "
-    "aux marchés non mesuré",
+    "market_access": "accès aux marchés : les mises en relation devenues accords relèvent de "
+    "l'indicateur de `marsad match indicator`, pas encore repris dans ces tables",
 }
 SPAN = 4  # years before and after the approval year for stability
 
