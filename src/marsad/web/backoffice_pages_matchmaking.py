@@ -90,7 +90,7 @@ def overview(request: Request, db: DB, visitor: SignedIn, ok: str = "") -> HTMLR
     own = members_of(db, actor) if actor.can("match.own") else set()
     rows = [
         [
-            f"Profil n° {p.id}",
+            f'<a href="{BASE}/profiles/{p.id}">Profil n° {p.id}</a>',
             e(p.title),
             e(KIND_LABELS.get(p.kind, p.kind)),
             e(p.enterprise_id),
@@ -102,7 +102,7 @@ def overview(request: Request, db: DB, visitor: SignedIn, ok: str = "") -> HTMLR
     ]
     pairs = [
         [
-            f"Proposition n° {m.id}",
+            f'<a href="{BASE}/proposals/{m.id}">Proposition n° {m.id}</a>',
             e(f"{float(m.score):.0%}"),
             e(f"{r.title} ({r.enterprise_id})"),
             e(f"{o.title} ({o.enterprise_id})"),
@@ -116,7 +116,9 @@ def overview(request: Request, db: DB, visitor: SignedIn, ok: str = "") -> HTMLR
     ]
     profile_headers = ["Profil", "Titre", "Type", "Entreprise", "Statut", "Validité", "Action"]
     pair_headers = ["Proposition", "Score", "Demande", "Offre", "Statut", "Raisons", "Action"]
+    new = f'<p><a class="button" href="{BASE}/new-profile">Rédiger un profil</a></p>'
     body = f"""<h1>Mise en relation grandes entreprises – TPME</h1>
+{new if actor.can("match.broker") or own else ""}
 <h2>Profils</h2>
 {table(f"Profils ({len(rows)})", profile_headers, rows, "Aucun profil visible.")}
 <h2>Propositions</h2>

@@ -342,7 +342,13 @@ def market_access(request: Request, db: DB, actor: CurrentActor) -> dict[str, An
 
 
 def include(app: FastAPI) -> None:
-    from marsad.web import backoffice_pages_matchmaking
+    from marsad.web import (
+        backoffice_pages_match_meetings,
+        backoffice_pages_match_profiles,
+        backoffice_pages_matchmaking,
+    )
 
     app.include_router(router)
     app.include_router(backoffice_pages_matchmaking.router, include_in_schema=False)
+    app.include_router(backoffice_pages_match_profiles.router, include_in_schema=False)
+    app.include_router(backoffice_pages_match_meetings.router, include_in_schema=False)
