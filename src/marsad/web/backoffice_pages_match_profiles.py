@@ -5,8 +5,8 @@ allows (brokers validate, reject, renew and expire; an enterprise submits and wi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 from fastapi import APIRouter, Request, Response
@@ -55,11 +55,9 @@ STEPS = {
     "expire": ("Déclarer expiré", "Profil expiré."),
     "withdraw": ("Retirer", "Profil retiré."),
 }
-NOTICES = {k: v[1] for k, v in STEPS.items()} | {
-    "created": "Brouillon de profil enregistré.",
-    "edited": "Brouillon modifié.",
-}
-DECIMAL = 'inputmode="decimal"'
+NOTICES = {k: v[1] for k, v in STEPS.items()}
+NOTICES |= {"created": "Brouillon de profil enregistré.", "edited": "Brouillon modifié."}
+ACTIONS = {k: v[0] for k, v in STEPS.items()} | {"create": "Création", "edit": "Modification"}
 
 
 def _split(raw: str) -> list[str]:
@@ -118,19 +116,6 @@ def _fields(form: Form) -> dict[str, object]:
     return data
 
 
-def _lookup(build: Path, typed: str) -> str | None:
-    con = duckdb.connect()
-    try:
-        row = con.execute(
-            "SELECT CAST(enterprise_id AS VARCHAR) FROM read_parquet(?) "
-            "WHERE CAST(enterprise_id AS VARCHAR) = ? OR CAST(ice AS VARCHAR) = ? LIMIT 1",
-            [str(build / "enterprises.parquet"), typed, typed],
-        ).fetchone()
-    finally:
-        con.close()
-    return None if row is None else str(row[0])
-
-
 def _enterprise(request: Request, form: Form) -> str:
     """The register id of the enterprise typed as its id or its ICE."""
     typed = form.values["enterprise"].replace(" ", "")
@@ -142,7 +127,13 @@ def _enterprise(request: Request, form: Form) -> str:
         if ICE.match(typed):
             form.errors["enterprise"] = "aucun registre construit : saisissez l'identifiant"
         return typed
-    found = _lookup(build, typed)
+    with duckdb.connect() as con:
+        row = con.execute(
+            "SELECT CAST(enterprise_id AS VARCHAR) FROM read_parquet(?) "
+            "WHERE CAST(enterprise_id AS VARCHAR) = ? OR CAST(ice AS VARCHAR) = ? LIMIT 1",
+            [str(build / "enterprises.parquet"), typed, typed],
+        ).fetchone()
+    found = None if row is None else str(row[0])
     if found is None:
         form.errors["enterprise"] = "inconnue du registre (ni identifiant, ni ICE)"
     return found or ""
@@ -174,7 +165,7 @@ def _controls(form: Form, enterprise: str) -> str:
 {control(form, "tags", "Mots-clés", hint="Séparés par des virgules.")}
 {control(form, "activity_codes", "Codes d'activité NMA", hint="Par exemple 17, 25.62.")}
 {control(form, "certifications", "Certifications", hint="Par exemple ISO 9001, ISO 14001.")}
-{control(form, "capacity_mad", "Capacité annuelle (MAD)", extra=DECIMAL)}
+{control(form, "capacity_mad", "Capacité annuelle (MAD)", extra='inputmode="decimal"')}
 {control(form, "site_region", "Région du site", options=[("", "Non précisée"), *regions])}
 {_checks(form, "regions_served", "Régions desservies (obligatoire)", regions)}
 {_checks(form, "sizes_sought", "Taille du partenaire recherché", list(SIZE_LABELS.items()))}
@@ -203,9 +194,8 @@ def _new_page(
 </form>
 <p><a href="{BASE}">Retour à la mise en relation</a></p>"""
     notice = f"Refusé : {form.message}" if form.message else ""
-    alert = bool(notice)
     return layout(
-        request, visitor, "Nouveau profil", body, status=status, notice=notice, alert=alert
+        request, visitor, "Nouveau profil", body, status=status, notice=notice, alert=True
     )
 
 
@@ -271,6 +261,10 @@ def _step_forms(db: Database, visitor: Visitor, p: MatchProfile, form: Form | No
     return "".join(out) or "<p>Aucune action possible pour vous sur ce profil.</p>"
 
 
+def _status(status: str | None) -> str:
+    return e(PROFILE_STATUS.get(status or "", "—"))
+
+
 def _profile_page(
     request: Request,
     db: Database,
@@ -301,7 +295,11 @@ def _profile_page(
 <form method="post" action="{BASE}/profiles/{p.id}/edit" class="bo-form" novalidate>
 {csrf_field(visitor)}{_controls(f, "")}<button type="submit">Enregistrer</button></form>"""
     events = [
-        [e(when(ev.at)), e(ev.action), e(PROFILE_STATUS.get(ev.to_status or "", "—")), e(ev.reason)]
+        [
+            e(when(ev.at)),
+            e(f"{ACTIONS.get(ev.action, ev.action)} {ev.reason}"),
+            _status(ev.to_status),
+        ]
         for ev in profiles.history(db, visitor.actor, profile_id)
     ]
     body = f"""<h1>Profil n° {p.id} : {e(p.title)}</h1>
@@ -310,7 +308,7 @@ def _profile_page(
 {_step_forms(db, visitor, p, form)}
 {edit}
 <h2>Historique</h2>
-{table("Historique du profil", ["Date", "Action", "Statut", "Motif"], events, "Aucun événement.")}
+{table("Historique du profil", ["Date", "Action et motif", "Statut"], events, "Aucun événement.")}
 <p><a href="{BASE}">Retour à la mise en relation</a></p>"""
     alert = notice.startswith("Refusé")
     title = f"Profil n° {p.id}"
@@ -324,41 +322,46 @@ def profile_page(
     return _profile_page(request, db, visitor, profile_id, notice=NOTICES.get(ok, ""))
 
 
-def _edit(request: Request, db: Database, visitor: Visitor, pid: int, data: FormData) -> Response:
-    form = _read(data)
+def _settle(
+    request: Request,
+    db: Database,
+    visitor: Visitor,
+    pid: int,
+    form: Form,
+    run: Callable[[], object],
+) -> Response:
     try:
-        profiles.update_profile(db, visitor.actor, pid, _fields(form))
+        run()
     except MarsadError as exc:
         form.fail(exc)
         notice = f"Refusé : {exc.message}"
         return _profile_page(request, db, visitor, pid, form, exc.status, notice)
-    return RedirectResponse(f"{BASE}/profiles/{pid}?ok=edited", status_code=303)
+    done = "edited" if form.id == "profile" else form.id
+    return RedirectResponse(f"{BASE}/profiles/{pid}?ok={done}", status_code=303)
 
 
 @router.post("/match/profiles/{profile_id:int}/edit", response_class=HTMLResponse)
 async def edit_profile(request: Request, profile_id: int, db: DB, visitor: SignedIn) -> Response:
-    data = await request.form()
-    return await run_in_threadpool(_edit, request, db, visitor, profile_id, data)
+    form = _read(await request.form())
 
+    def run() -> object:
+        return profiles.update_profile(db, visitor.actor, profile_id, _fields(form))
 
-def _step(request: Request, db: Database, visitor: Visitor, pid: int, data: FormData) -> Response:
-    action = field_text(data, "action", 20)
-    form = Form(action, {k: field_text(data, k, 2000) for k in ("reason", "valid_until")})
-    try:
-        if action not in STEPS:
-            raise InvalidInput(f"Action inconnue : {action}.")
-        end = _date(form, "valid_until") if form.values["valid_until"] else None
-        form.check()
-        reason = form.values["reason"]
-        profiles.act(db, visitor.actor, pid, action, reason, valid_until=end)
-    except MarsadError as exc:
-        form.fail(exc)
-        notice = f"Refusé : {exc.message}"
-        return _profile_page(request, db, visitor, pid, form, exc.status, notice)
-    return RedirectResponse(f"{BASE}/profiles/{pid}?ok={action}", status_code=303)
+    return await run_in_threadpool(_settle, request, db, visitor, profile_id, form, run)
 
 
 @router.post("/match/profiles/{profile_id:int}/step", response_class=HTMLResponse)
 async def profile_step(request: Request, profile_id: int, db: DB, visitor: SignedIn) -> Response:
     data = await request.form()
-    return await run_in_threadpool(_step, request, db, visitor, profile_id, data)
+    action = field_text(data, "action", 20)
+    form = Form(action, {k: field_text(data, k, 2000) for k in ("reason", "valid_until")})
+
+    def run() -> object:
+        if action not in STEPS:
+            raise InvalidInput(f"Action inconnue : {action}.")
+        end = _date(form, "valid_until") if form.values["valid_until"] else None
+        form.check()
+        reason = form.values["reason"]
+        return profiles.act(db, visitor.actor, profile_id, action, reason, valid_until=end)
+
+    return await run_in_threadpool(_settle, request, db, visitor, profile_id, form, run)
