@@ -158,7 +158,7 @@ def nav(visitor: Visitor) -> str:
         links.append((f"{HOME}/missions", "Missions"))
     if who.can("pilot.read"):
         links.append((f"{HOME}/pilots", "Pilotage régional"))
-    if who.can("match.read") or who.can("match.broker"):
+    if who.can("match.read") or who.can("match.broker") or who.can("match.own"):
         links.append((f"{HOME}/match", "Mise en relation"))
     items = "".join(f'<li><a href="{href}">{e(label)}</a></li>' for href, label in links)
     return f"""<nav class="bo-nav" aria-label="Espace de gestion">
