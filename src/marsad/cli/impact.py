@@ -35,12 +35,19 @@ def evaluate_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per programme."),
 ) -> None:
-    """Estimate each programme's effect on turnover against matched comparable firms."""
-    from marsad.impact import evaluate
+    """Estimate each programme's effect on turnover against matched comparable firms;
+    without --programme, also keep the result for the public pages and the report."""
+    from marsad.impact import evaluate, impact_indicators
+    from marsad.impact.cache import write_cached
+    from marsad.impact.data import load_impact_data
 
     st = state(ctx)
     with user_errors(st):
-        results = evaluate(st.settings(), programme, truth=truth)
+        settings = st.settings()
+        data = load_impact_data(settings)
+        results = evaluate(settings, programme, truth=truth, data=data)
+        if programme is None:
+            write_cached(settings, results, impact_indicators(settings, data=data))
     if as_json:
         print_json([r.to_dict() for r in results])
         return

@@ -20,6 +20,7 @@ from marsad.web import (
     backoffice_desk,
     backoffice_pages,
     backoffice_services,
+    impact_pages,
     matchmaking_api,
     pages,
     uploads,
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backoffice_services.include(app)
     backoffice_pages.include(app)
     matchmaking_api.include(app)
+    impact_pages.include(app)
     pages.include(app)
     apidocs.include(app)
 

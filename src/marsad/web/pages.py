@@ -75,6 +75,7 @@ def page(request: Request, lang: str, title: str, body: str, *, script: str = ""
   <nav aria-label="{_e(t["site"])}">
     <a href="/explorer{nav_query}">{_e(t["explorer"])}</a>
     <a href="/releases{nav_query}">{_e(t["releases"])}</a>
+    <a href="/impact{nav_query}">{_e(t.get("impact", "Impact des programmes"))}</a>
     <a href="/api/docs">{_e(t["api_docs"])}</a>
   </nav>
   <nav class="langs" aria-label="{_e(t["language"])}">{_lang_links(request, lang)}</nav>

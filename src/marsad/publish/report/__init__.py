@@ -17,6 +17,7 @@ from typing import Any
 from marsad.errors import InvalidInput
 from marsad.publish.report import html as document
 from marsad.publish.report.figures import Figure, key_figures, load
+from marsad.publish.report.impact import with_impact
 from marsad.publish.report.methods import methods
 from marsad.publish.report.pdf import render_pdf
 from marsad.publish.report.sections import regions, sectors, sizes
@@ -109,6 +110,7 @@ def write_report(
         trends(data),
         methods(data),
     ]
+    sections = with_impact(sections, settings, lang)
     folder = out if out is not None else settings.home / "reports" / data.release_id
     suffix = "" if lang == "fr" else f"-{lang}"
     html_path = folder / f"rapport-{data.release_id}{suffix}.html"
