@@ -103,6 +103,66 @@ def forest_plot(title: str, programmes: Sequence[dict[str, Any]], width: int = 6
     )
 
 
+def event_study_svg(title: str, points: list[dict[str, Any]], width: int = 640) -> str:
+    """The effect year by year around approval: the 95 % band, the estimates, zero."""
+    points = sorted(points, key=lambda e: int(e["relative_year"]))
+    left, right, top, bottom = 60, 20, 20, 40
+    height = 260
+    plot_w, plot_h = width - left - right, height - top - bottom
+    years = [int(e["relative_year"]) for e in points]
+    values = [0.0] + [float(e[k]) for e in points for k in ("ci_low", "ci_high")]
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or 0.1
+    low, high = low - pad, high + pad
+    first, last = min(years, default=-1), max(years, default=1)
+    span = (last - first) or 1
+
+    def x_of(year: float) -> float:
+        return left + (year - first) / span * plot_w
+
+    def y_of(value: float) -> float:
+        return top + (high - value) / (high - low) * plot_h
+
+    band = [(x_of(y), y_of(float(e["ci_high"]))) for y, e in zip(years, points, strict=True)]
+    band += [
+        (x_of(y), y_of(float(e["ci_low"])))
+        for y, e in reversed(list(zip(years, points, strict=True)))
+    ]
+    line = " ".join(
+        f"{x_of(y):.1f},{y_of(float(e['estimate'])):.1f}"
+        for y, e in zip(years, points, strict=True)
+    )
+    body = [
+        f'<polygon points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in band)}" '
+        f'fill="{PALETTE[0]}" fill-opacity="0.18" stroke="none"/>',
+        f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - right}" y2="{y_of(0):.1f}" '
+        'stroke="#555" stroke-width="1" stroke-dasharray="4 3"/>',
+        f'<text x="{left - 6}" y="{y_of(0) + 4:.1f}" text-anchor="end" font-size="10">0</text>',
+        f'<polyline points="{line}" fill="none" stroke="{PALETTE[0]}" stroke-width="2"/>',
+    ]
+    for value in (low + pad, high - pad):
+        body.append(
+            f'<text x="{left - 6}" y="{y_of(value) + 4:.1f}" text-anchor="end" font-size="10" '
+            f'fill="#555">{escape(effect(value))}</text>'
+        )
+    for year, e in zip(years, points, strict=True):
+        x, y = x_of(year), y_of(float(e["estimate"]))
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{PALETTE[0]}"/>')
+        body.append(
+            f'<text x="{x:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+            f'font-size="11">{year:+d}</text>'
+        )
+    body.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" '
+        'font-size="10" fill="#555">années après l\'approbation (1 = première année)</text>'
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(title)}" {FONT} direction="ltr">'
+        f"<title>{escape(title)}</title>" + "".join(body) + "</svg>"
+    )
+
+
 def programme_table(programmes: Sequence[dict[str, Any]], lang: str = "fr") -> str:
     """Estimate, interval, naive figure (and the true effect when one is known)."""
     truth = any(p.get("true_effect") is not None for p in programmes)
