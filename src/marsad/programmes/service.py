@@ -7,7 +7,6 @@ through ``workflow``, whose conditional updates keep money and caps right under 
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -32,6 +31,7 @@ from marsad.programmes.workflow import (
     sign_agreement,
     transition,
 )
+from marsad.register.build import current_build
 from marsad.settings import Settings
 
 PROJECT_FIELDS = ("investment_mad", "own_funds_mad", "project_cost_mad", "jobs_created", "kind")
@@ -60,11 +60,10 @@ def seed_budgets(db: Database, envelopes: dict[str, Decimal] | None = None) -> d
 
 
 def build_dir(settings: Settings) -> Path:
-    pointer = settings.home / "register" / "current.json"
-    if not pointer.is_file():
+    build = current_build(settings)
+    if build is None:
         raise NotFound("Aucun registre n'a été construit : lancez « marsad register build ».")
-    build = json.loads(pointer.read_text("utf-8"))["build"]
-    return settings.home / "register" / "builds" / str(build)
+    return build
 
 
 def enterprise_by_ice(settings: Settings, ice: str) -> str:

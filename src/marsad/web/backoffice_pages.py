@@ -42,6 +42,7 @@ from marsad.web.backoffice_pages_layout import (
     Visitor,
     layout,
     safe_next,
+    sections,
 )
 from marsad.web.deps import DB, SESSION_COOKIE
 
@@ -138,21 +139,7 @@ def dashboard(request: Request, db: DB, visitor: SignedIn) -> HTMLResponse:
         user = session.get(User, who.user_id) if who.user_id else None
         name = (user.full_name if user else "") or who.username
     scope = f" · chambre {e(who.chamber_code)}" if who.chamber_code else ""
-    links = [(f"{HOME}/programmes", "Consulter le catalogue des programmes")]
-    if who.can("application.read") or who.can("application.create"):
-        links.append((f"{HOME}/applications", "Voir les demandes"))
-    if who.can("application.create"):
-        links.append((f"{HOME}/applications/new", "Nouvelle demande"))
-    if who.can("desk.read"):
-        links.append((f"{HOME}/desk", "Guichet auto-entrepreneur : dossiers"))
-    if who.can("desk.write"):
-        links.append((f"{HOME}/desk/new", "Ouvrir un dossier au guichet"))
-    if who.can("adviser.read"):
-        links.append((f"{HOME}/advisers", "Conseillers"))
-    if who.can("mission.read"):
-        links.append((f"{HOME}/missions", "Missions de conseil"))
-    if who.can("pilot.read"):
-        links.append((f"{HOME}/pilots", "Pilotage régional"))
+    links = sections(visitor, menu=False)
     counts = status_counts(db, visitor)
     rows = [
         [

@@ -145,21 +145,35 @@ class PageRoute(APIRoute):
         return guarded
 
 
+# the sections of the back office: (path, menu label, dashboard label, any of these permissions)
+SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
+    ("/programmes", "Programmes", "Consulter le catalogue des programmes", ()),
+    ("/applications", "Demandes", "Voir les demandes", ("application.read", "application.create")),
+    ("/applications/new", "", "Nouvelle demande", ("application.create",)),
+    ("/desk", "Guichet auto-entrepreneur", "Guichet auto-entrepreneur : dossiers", ("desk.read",)),
+    ("/desk/new", "", "Ouvrir un dossier au guichet", ("desk.write",)),
+    ("/advisers", "Conseillers", "Conseillers", ("adviser.read",)),
+    ("/missions", "Missions", "Missions de conseil", ("mission.read",)),
+    ("/pilots", "Pilotage régional", "Pilotage régional", ("pilot.read",)),
+    ("/match", "Mise en relation", "Mise en relation", ("match.read", "match.broker", "match.own")),
+]
+
+
+def sections(visitor: Visitor, *, menu: bool) -> list[tuple[str, str]]:
+    """The (address, label) of each section the visitor may open, for the menu or the
+    dashboard (the dashboard also lists the forms that start something)."""
+    who = visitor.actor
+    out = []
+    for path, menu_label, dashboard_label, needs in SECTIONS:
+        label = menu_label if menu else dashboard_label
+        if label and (not needs or any(who.can(n) for n in needs)):
+            out.append((f"{HOME}{path}", label))
+    return out
+
+
 def nav(visitor: Visitor) -> str:
     who = visitor.actor
-    links = [(HOME, "Tableau de bord"), (f"{HOME}/programmes", "Programmes")]
-    if who.can("application.read") or who.can("application.create"):
-        links.append((f"{HOME}/applications", "Demandes"))
-    if who.can("desk.read"):
-        links.append((f"{HOME}/desk", "Guichet auto-entrepreneur"))
-    if who.can("adviser.read"):
-        links.append((f"{HOME}/advisers", "Conseillers"))
-    if who.can("mission.read"):
-        links.append((f"{HOME}/missions", "Missions"))
-    if who.can("pilot.read"):
-        links.append((f"{HOME}/pilots", "Pilotage régional"))
-    if who.can("match.read") or who.can("match.broker") or who.can("match.own"):
-        links.append((f"{HOME}/match", "Mise en relation"))
+    links = [(HOME, "Tableau de bord"), *sections(visitor, menu=True)]
     items = "".join(f'<li><a href="{href}">{e(label)}</a></li>' for href, label in links)
     return f"""<nav class="bo-nav" aria-label="Espace de gestion">
 <ul>{items}</ul>
