@@ -20,6 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from backoffice_browser import CSRF, PASSWORD, User, status_region
 from marsad.operational import Database, migrate
 from marsad.operational.auth import create_user
 from marsad.programmes.service import build_dir, programme, seed_budgets
@@ -27,10 +28,8 @@ from marsad.settings import Settings, get_settings
 from marsad.web import create_app
 from marsad.web.backoffice_pages_programmes import instrument_name
 
-PASSWORD = "un mot de passe long"
 CHROMIUM = Path("/usr/bin/chromium")
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 def _manufacturing_tpe(settings: Settings) -> str:
@@ -66,38 +65,6 @@ def site(published: Settings, database_url: str) -> tuple[FastAPI, str]:
     return create_app(settings), _manufacturing_tpe(settings)
 
 
-class User:
-    """A browser of one user: signed in, with the session's CSRF token."""
-
-    def __init__(self, app: FastAPI, username: str) -> None:
-        self.client = TestClient(app)
-        signed = self.client.post(
-            "/backoffice/login",
-            data={"username": username, "password": PASSWORD},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303, signed.text
-        found = CSRF.search(self.client.get("/backoffice").text)
-        assert found
-        self.csrf = found.group(1)
-
-    def get(self, url: str) -> str:
-        response = self.client.get(url)
-        assert response.status_code == 200, response.text
-        return response.text
-
-    def post(self, url: str, expect: int = 303, **data: str) -> str:
-        response = self.client.post(url, data={"csrf": self.csrf, **data}, follow_redirects=False)
-        assert response.status_code == expect, response.text
-        return response.headers.get("location", "") if expect == 303 else response.text
-
-
-def _status_region(html: str) -> str:
-    found = re.search(r'<div id="status"[^>]*role="status"[^>]*>(.*?)</div>', html, re.S)
-    assert found, "every page has a status region"
-    return found.group(1)
-
-
 def test_sign_in_sign_out_and_the_catalogue(site: tuple[FastAPI, str]) -> None:
     app, _ = site
     client = TestClient(app)
@@ -107,7 +74,7 @@ def test_sign_in_sign_out_and_the_catalogue(site: tuple[FastAPI, str]) -> None:
 
     wrong = client.post("/backoffice/login", data={"username": "manager", "password": "non"})
     assert wrong.status_code == 401
-    assert "Identifiant ou mot de passe incorrect." in _status_region(wrong.text)
+    assert "Identifiant ou mot de passe incorrect." in status_region(wrong.text)
     assert 'for="login-username"' in wrong.text and 'for="login-password"' in wrong.text
 
     data = {"username": "manager", "password": PASSWORD, "next": "/backoffice/applications"}
@@ -179,13 +146,13 @@ def test_an_application_through_the_forms(site: tuple[FastAPI, str]) -> None:
         enterprise_id="E000000000",
         requested_mad="1000",
     )
-    assert "registre" in _status_region(unknown)
+    assert "registre" in status_region(unknown)
     no_token = agent.client.post("/backoffice/applications/new", data={"programme": "MASCIR_RD"})
     assert no_token.status_code == 403 and "CSRF" in no_token.text
 
     page = _new_application(agent, enterprise, "320000")
     draft = agent.get(page + "?ok=created")
-    assert "Brouillon" in draft and "La demande a été créée" in _status_region(draft)
+    assert "Brouillon" in draft and "La demande a été créée" in status_region(draft)
     assert f'action="{page}/submit"' in draft and "/approve" not in draft
     agent.post(page + "/submit")
     checked = agent.get(page)
@@ -206,7 +173,7 @@ def test_an_application_through_the_forms(site: tuple[FastAPI, str]) -> None:
     pay_urls = payment.findall(manager.get(page))
     assert len(pay_urls) == 2
     refused = manager.post(pay_urls[0], expect=409)
-    assert "Jalon non atteint" in _status_region(refused)
+    assert "Jalon non atteint" in status_region(refused)
     for url in pay_urls:
         manager.post(url, milestone_met="1")
     manager.post(page + "/close")
@@ -218,7 +185,7 @@ def test_an_application_through_the_forms(site: tuple[FastAPI, str]) -> None:
     agent.post(second + "/submit")
     manager.post(second + "/appraisal", score="60")
     over = manager.post(second + "/approve", expect=409, amount_mad="300000")
-    assert "Plafond" in _status_region(over) and "atteint" in over
+    assert "Plafond" in status_region(over) and "atteint" in over
     assert "Refusé" in over and 'class="alert"' in over
     listing = manager.get("/backoffice/applications?status=closed")
     assert page in listing and second not in listing

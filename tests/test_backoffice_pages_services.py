@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
+from backoffice_browser import PASSWORD, User, Value, status_region
 from marsad.operational import Database, migrate
 from marsad.operational.auth import create_user
 from marsad.programmes.service import seed_budgets
@@ -22,11 +22,8 @@ from marsad.programmes.workflow import Cap, approve, create_application, transit
 from marsad.settings import get_settings
 from marsad.web import create_app
 
-PASSWORD = "un mot de passe long"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 START = date.today() + timedelta(days=10)
 UNTIL = date.today() + timedelta(days=365)
-Value = str | list[str]
 
 
 @pytest.fixture
@@ -50,38 +47,6 @@ def site(database_url: str, tmp_path: Path) -> tuple[FastAPI, int]:
     db.dispose()
     settings = get_settings(tmp_path / "home", database_url=database_url)
     return create_app(settings), app.id
-
-
-class User:
-    """A browser of one user: signed in, with the session's CSRF token."""
-
-    def __init__(self, app: FastAPI, username: str) -> None:
-        self.client = TestClient(app)
-        signed = self.client.post(
-            "/backoffice/login",
-            data={"username": username, "password": PASSWORD},
-            follow_redirects=False,
-        )
-        assert signed.status_code == 303, signed.text
-        found = CSRF.search(self.client.get("/backoffice").text)
-        assert found
-        self.csrf = found.group(1)
-
-    def get(self, url: str, expect: int = 200) -> str:
-        response = self.client.get(url)
-        assert response.status_code == expect, response.text
-        return response.text
-
-    def post(self, url: str, expect: int = 303, **data: Value) -> str:
-        response = self.client.post(url, data={"csrf": self.csrf, **data}, follow_redirects=False)
-        assert response.status_code == expect, response.text
-        return response.headers.get("location", "") if expect == 303 else response.text
-
-
-def _status_region(html: str) -> str:
-    found = re.search(r'<div id="status"[^>]*role="status"[^>]*>(.*?)</div>', html, re.S)
-    assert found, "every page has a status region"
-    return found.group(1)
 
 
 def _labelled(html: str) -> None:
@@ -141,7 +106,7 @@ def test_advisers_and_a_mission_through_the_forms(site: tuple[FastAPI, int]) -> 
     assert f"Accrédité jusqu&#x27;au {UNTIL:%d/%m/%Y}" in nadia and "Compte lié" in nadia
     page = _adviser(manager, "Karim Conseil", "karim")
     refused = manager.post(page + "/accreditation", expect=422, decision="accredit")
-    assert 'id="decision-until-error"' in refused and "Refusé" in _status_region(refused)
+    assert 'id="decision-until-error"' in refused and "Refusé" in status_region(refused)
     listing = manager.get("/backoffice/advisers?speciality=export&region=06&accredited=1")
     assert "Nadia Conseil" in listing and "Karim Conseil" in listing
     assert "Nadia Conseil" not in manager.get("/backoffice/advisers?region=02")
@@ -173,7 +138,7 @@ def test_advisers_and_a_mission_through_the_forms(site: tuple[FastAPI, int]) -> 
     assert 'id="deliverable-due_date-error"' in late
     consultant.post(mission + "/deliverables", title="Rapport", due_date=START.isoformat())
     early = consultant.post(mission + "/deliver", expect=409)
-    assert "chaque livrable" in _status_region(early)
+    assert "chaque livrable" in status_region(early)
     hand_in = re.search(r'action="(/backoffice/missions/\d+/deliverables/\d+/hand-in)"', early)
     assert hand_in
     consultant.post(hand_in.group(1))
@@ -211,7 +176,7 @@ def test_a_regional_committee_through_the_forms(site: tuple[FastAPI, int]) -> No
     _labelled(created)
     assert "Wilaya" in created and "Casablanca-Settat" in created
     twice = manager.post("/backoffice/pilots/new", expect=409, region_code="06", name="Bis")
-    assert "déjà son comité" in _status_region(twice)
+    assert "déjà son comité" in status_region(twice)
 
     bad = manager.post(
         page + "/meetings", expect=422, held_on="", actions="Relancer ; CRI ; bientôt"

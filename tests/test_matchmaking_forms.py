@@ -9,6 +9,7 @@ from typing import Any
 import duckdb
 from fastapi.testclient import TestClient
 
+from backoffice_browser import PASSWORD, sign_in
 from marsad.matchmaking import access, outcomes, profiles, proposals
 from marsad.matchmaking.domain import Firm
 from marsad.operational import Database, migrate
@@ -16,7 +17,7 @@ from marsad.operational.auth import create_user
 from marsad.register.build import current_build
 from marsad.settings import Settings, get_settings
 from marsad.web import create_app
-from test_matchmaking_pages import PASSWORD, _browser, _values
+from test_matchmaking_pages import _values
 
 NEW = "/backoffice/match/new-profile"
 
@@ -69,7 +70,7 @@ def test_profile_forms(published: Settings, database_url: str) -> None:
     access.add_member(db, broker, "firme", own)
     app = create_app(settings)
     office = TestClient(app)
-    csrf = _browser(office, "courtier")
+    csrf = sign_in(office, "courtier")
     assert 'href="/backoffice/match/new-profile"' in office.get("/backoffice/match").text
     assert "Régions desservies" in office.get(NEW).text
     made = office.post(NEW, data=_draft(own_ice, csrf), follow_redirects=False)
@@ -106,7 +107,7 @@ def test_profile_forms(published: Settings, database_url: str) -> None:
     assert len(profiles.list_profiles(db, broker)) == 1
 
     firm = TestClient(app)
-    firm_csrf = _browser(firm, "firme")
+    firm_csrf = sign_in(firm, "firme")
     assert f'<option value="{own}"' in firm.get(NEW).text
     mine = firm.post(NEW, data=_draft(own, firm_csrf), follow_redirects=False)
     assert mine.status_code == 303, mine.text
@@ -137,7 +138,7 @@ def test_meeting_and_outcome_forms(published: Settings, database_url: str) -> No
     proposals.decide(db, broker, pair.id, "validate")
     app = create_app(settings)
     office = TestClient(app)
-    csrf = _browser(office, "courtier")
+    csrf = sign_in(office, "courtier")
     assert f'href="{url}"' in office.get("/backoffice/match").text
     early = office.post(f"{url}/meetings", data={"csrf": csrf, "held_on": str(date.today())})
     assert early.status_code == 409 and "Refusé" in early.text
@@ -174,7 +175,7 @@ def test_meeting_and_outcome_forms(published: Settings, database_url: str) -> No
     assert indicator["tpme_with_large_partner"] == 1
 
     firm = TestClient(app)
-    _browser(firm, "firme")
+    sign_in(firm, "firme")
     party = firm.get(url).text
     assert "Accord conclu" in party and "Fourniture" in party and "Mme Bennani" in party
     assert "Enregistrer une rencontre" not in party

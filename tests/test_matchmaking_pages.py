@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from backoffice_browser import PASSWORD, sign_in
 from marsad.matchmaking import access, profiles, proposals
 from marsad.matchmaking.domain import Firm
 from marsad.operational import Database, migrate
 from marsad.operational.auth import create_user
 from marsad.settings import Settings, get_settings
 from marsad.web import create_app
-
-PASSWORD = "un mot de passe long"
-CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-def _browser(client: TestClient, username: str) -> str:
-    signed = client.post(
-        "/backoffice/login",
-        data={"username": username, "password": PASSWORD},
-        follow_redirects=False,
-    )
-    assert signed.status_code == 303, signed.text
-    found = CSRF.search(client.get("/backoffice").text)
-    assert found
-    return found.group(1)
 
 
 def _values(title: str, kind: str) -> dict[str, Any]:
@@ -60,7 +45,7 @@ def test_broker_and_enterprise_pages(published: Settings, database_url: str) -> 
     hidden = profiles.create_profile(db, broker, "E-OTHER", _values("Caisses", "business_offer"))
     app = create_app(settings)
     firm = TestClient(app)
-    firm_csrf = _browser(firm, "firme")
+    firm_csrf = sign_in(firm, "firme")
     page = firm.get("/backoffice/match").text
     assert "Emballages carton" in page and "Cartonnage et emballage" in page
     assert "Caisses" not in page  # another enterprise's draft
@@ -74,7 +59,7 @@ def test_broker_and_enterprise_pages(published: Settings, database_url: str) -> 
     )
     assert sent.status_code == 303 and sent.headers["location"].endswith("ok=submit")
     office = TestClient(app)
-    office_csrf = _browser(office, "courtier")
+    office_csrf = sign_in(office, "courtier")
     assert "Caisses" in office.get("/backoffice/match").text
     office.post(
         f"/backoffice/match/profiles/{draft.id}",
