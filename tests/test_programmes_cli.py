@@ -30,6 +30,12 @@ def test_commands_from_an_empty_database(
     assert made.exit_code == 0, made.output  # type: ignore[attr-defined]
     token = run("users", "token", "saida")
     assert token.output.strip().startswith("mst_")  # type: ignore[attr-defined]
+    bad_role = run("users", "create", "x", "--role", "king", "--password-stdin",
+                   stdin="un mot de passe long\n")  # fmt: skip
+    assert bad_role.exit_code == 2 and "rôle inconnu" in bad_role.output  # type: ignore[attr-defined]
+    bad_envelope = run("programmes", "seed", "--envelope", "MASCIR_RD=beaucoup")
+    assert bad_envelope.exit_code == 2  # type: ignore[attr-defined]
+    assert "Enveloppe invalide" in bad_envelope.output  # type: ignore[attr-defined]
     listed = json.loads(run("programmes", "list", "--json").output)  # type: ignore[attr-defined]
     assert len(listed) >= 6
 

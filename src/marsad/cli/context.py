@@ -45,6 +45,9 @@ def user_errors(st: State) -> Iterator[None]:
         if st.debug:
             raise
         st.err.print(f"[bold red]Erreur :[/] {exc}", highlight=False)
+        for detail in exc.details:  # one line per field, as the HTTP faces give them
+            field = detail.get("field") or "—"
+            st.err.print(f"  {field} : {detail.get('message', '')}", highlight=False)
         raise typer.Exit(code=2) from None
     except (typer.Exit, typer.Abort, KeyboardInterrupt):
         raise
