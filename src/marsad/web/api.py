@@ -86,15 +86,8 @@ async def list_releases(request: Request) -> Response:
                 "tables": len(m.get("tables", [])),
             }
         )
-    body = json.dumps(entries, ensure_ascii=False)
-    etag = etag_of("releases", *[e["id"] for e in entries])
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers={"ETag": etag})
-    return Response(
-        body,
-        media_type="application/json",
-        headers={"ETag": etag, "Cache-Control": "public, max-age=60"},
-    )
+    # the list changes with each new release: cached like ``latest``
+    return _json(request, "latest", entries, "releases", *[e["id"] for e in entries])
 
 
 @router.get("/releases/{release_id}", summary="The manifest of a release")

@@ -12,8 +12,7 @@ from marsad.errors import InvalidInput
 from marsad.programmes import service
 from marsad.programmes.models import Application, ApplicationEvent, Tranche
 from marsad.programmes.workflow import claw_back, pay_tranche, transition
-from marsad.settings import Settings
-from marsad.web.deps import DB, CurrentActor
+from marsad.web.deps import DB, CurrentActor, app_settings
 from marsad.web.models import ErrorBody
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -71,11 +70,6 @@ class ClawbackIn(Strict):
 
 class PaymentIn(Strict):
     milestone_met: bool = True
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -139,7 +133,7 @@ def programme(code: Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]{1,39}$")]) -> 
 @router.post("/applications", tags=["applications"], status_code=201, summary="A new draft")
 def create(request: Request, body: ApplicationIn, db: DB, actor: CurrentActor) -> dict[str, Any]:
     project = body.project.model_dump(mode="json", exclude_none=True)
-    settings = _settings(request)
+    settings = app_settings(request)
     if (body.enterprise_id is None) == (body.ice is None):
         raise InvalidInput(
             "Désignez l'entreprise par son identifiant du registre ou par son ICE.",
@@ -193,7 +187,7 @@ def detail(application_id: Id, db: DB, actor: CurrentActor) -> dict[str, Any]:
 @router.post("/applications/{application_id}/submit", tags=["applications"])
 def submit(request: Request, application_id: Id, db: DB, actor: CurrentActor) -> dict[str, Any]:
     """Submit the application; eligibility is checked at once, with a reason per rule."""
-    result = service.submit(_settings(request), db, actor, application_id)
+    result = service.submit(app_settings(request), db, actor, application_id)
     return {"application": application_id, **result.to_dict()}
 
 
@@ -201,7 +195,7 @@ def submit(request: Request, application_id: Id, db: DB, actor: CurrentActor) ->
 def grant(request: Request, application_id: Id, db: DB, actor: CurrentActor) -> dict[str, Any]:
     """The grant the programme's rules give (rate, bonuses, ceilings, tranches)."""
     actor.require("application.decide")
-    computed = service.proposed_grant(_settings(request), db, actor, application_id)
+    computed = service.proposed_grant(app_settings(request), db, actor, application_id)
     return {
         "amount_mad": str(computed.amount_mad),
         "total_rate": str(computed.total_rate),

@@ -17,10 +17,16 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from marsad.errors import Forbidden, Unauthorized
 from marsad.operational import Database, migrate
 from marsad.operational.auth import Actor, from_session, from_token
+from marsad.settings import Settings
 
 SESSION_COOKIE = "marsad_session"
 bearer = HTTPBearer(auto_error=False, description="User token (mst_...)")
 _lock = threading.Lock()
+
+
+def app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def database(request: Request) -> Database:

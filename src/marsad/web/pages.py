@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from markdown_it import MarkdownIt
 
-from marsad.errors import NotFound
+from marsad.errors import MarsadError, NotFound
 from marsad.web.published import PublishedReleases
 
 LANGS = ("fr", "ar", "en")
@@ -186,7 +186,7 @@ def release_page(request: Request, release_id: str) -> HTMLResponse:
     pub = _published(request)
     try:
         rid = pub.resolve(release_id)
-    except Exception as exc:  # a bad id is a missing page, whatever its shape
+    except MarsadError as exc:  # a malformed id is a missing page too
         raise NotFound(f"La publication {release_id} n'existe pas.") from exc
     m = pub.manifest(rid)
     folder = pub.folder(rid)

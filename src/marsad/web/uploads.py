@@ -26,7 +26,7 @@ from marsad.errors import NotFound
 from marsad.ingest import Deliverer, Ledger
 from marsad.ingest.ledger import DeliveryRecord
 from marsad.ingest.tokens import PartnerToken, TokenStore
-from marsad.settings import Settings
+from marsad.web.deps import app_settings
 from marsad.web.errors import send_error
 from marsad.web.models import ErrorBody
 
@@ -44,17 +44,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix=PREFIX, tags=["deliveries"], responses=ERRORS)
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 def partner_token(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> PartnerToken:
     secret = credentials.credentials if credentials else None
-    return TokenStore(_settings(request).home).authenticate(secret)
+    return TokenStore(app_settings(request).home).authenticate(secret)
 
 
 Partner = Annotated[PartnerToken, Depends(partner_token)]
@@ -81,7 +76,7 @@ async def deliver(
     period: Annotated[int, Form(ge=1990, le=2100)],
     file: Annotated[UploadFile, File(description="The delivery file (CSV, XLSX, ...)")],
 ) -> JSONResponse:
-    settings = _settings(request)
+    settings = app_settings(request)
     folder = settings.home / "tmp" / "uploads" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     name = re.sub(r"[^A-Za-z0-9._-]", "_", (file.filename or "delivery"))[-120:] or "delivery"
@@ -107,7 +102,7 @@ async def deliver(
 
 @router.get("", summary="The partner's own deliveries")
 def own_deliveries(request: Request, token: Partner) -> list[dict[str, Any]]:
-    ledger = Ledger(_settings(request).ledger_path)
+    ledger = Ledger(app_settings(request).ledger_path)
     return [_public(r) for r in ledger.records() if r.partner == token.partner]
 
 
@@ -117,7 +112,7 @@ def own_delivery(
     token: Partner,
     delivery_id: Annotated[str, Path(pattern=r"^[a-z0-9_-]{1,160}$")],
 ) -> dict[str, Any]:
-    settings = _settings(request)
+    settings = app_settings(request)
     record = Ledger(settings.ledger_path).get(delivery_id)
     if record is None or record.partner != token.partner:
         raise NotFound(f"Aucune livraison {delivery_id} pour ce partenaire.")
