@@ -8,7 +8,8 @@ from sqlalchemy import pool
 import marsad.matchmaking.models
 import marsad.operational.people
 import marsad.programmes.models
-import marsad.programmes.support_models  # noqa: F401
+import marsad.programmes.support_models
+import marsad.training.models  # noqa: F401
 from marsad.operational.db import Base, make_engine
 
 config = context.config
