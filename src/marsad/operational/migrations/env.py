@@ -7,6 +7,7 @@ from sqlalchemy import pool
 
 import marsad.matchmaking.models
 import marsad.operational.people
+import marsad.outreach.models
 import marsad.programmes.models
 import marsad.programmes.support_models
 import marsad.training.models  # noqa: F401
