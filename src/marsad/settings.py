@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,28 @@ class Settings(BaseSettings):
     )
     max_text_length: int = Field(
         default=1000, ge=16, description="longest text value accepted in a delivery"
+    )
+
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb", description="SQL engine of the register build and the statistics"
+    )
+    spark_master: str = Field(
+        default="local[*]", description="Spark master URL (local[*], spark://host:7077, yarn)"
+    )
+    spark_app_name: str = Field(default="marsad", min_length=1, description="Spark app name")
+    spark_driver_memory: str = Field(
+        default="2g", pattern=r"^\d+[kmgt]?$", description="memory of the Spark driver"
+    )
+    spark_shuffle_partitions: int = Field(
+        default=4, ge=1, le=100_000, description="Spark SQL shuffle partitions (small locally)"
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="further Spark settings, passed as they are (JSON in MARSAD_SPARK_CONF)",
+    )
+    linkage_model: Path | None = Field(
+        default=None,
+        description="a saved linkage model (model.json of a build) to score with, untrained",
     )
 
     memory_limit: str = Field(

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from marsad.confidentiality import ProtectionTable, cell_keys, load_rules, protect
+from marsad.engines import open_engine
 from marsad.errors import Conflict, NotFound
 from marsad.release.codelists import codelist_document
 from marsad.release.revisions import release_revisions
@@ -29,7 +30,6 @@ from marsad.settings import Settings
 from marsad.stats.base import create_base_views, data_years
 from marsad.stats.catalogue import Catalogue, load_catalogue
 from marsad.stats.compute import compute_table, table_dimensions
-from marsad.stats.engine import Engine
 
 
 @dataclass
@@ -198,7 +198,7 @@ def make_release(
     build_id, build_dir = _current_build(settings)
     store = ReleaseStore(settings.home)
     rules = load_rules(settings.home)
-    engine = Engine(settings.memory_limit, settings.home / "tmp" / "stats")
+    engine = open_engine(settings, settings.home / "tmp" / "stats")
     try:
         create_base_views(engine, build_dir)
         all_years, unobserved = data_years(engine)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from marsad.stats.engine import Engine
+from marsad.stats.engine import SqlEngine
 
 DEFAULT_SCHEME = "omtpme_2021"
 EMPLOYEE_SCHEME = "eurostat_employees"
@@ -24,7 +24,7 @@ def _path(p: Path) -> str:
     return "'" + p.as_posix().replace("'", "''") + "'"
 
 
-def create_base_views(engine: Engine, build_dir: Path) -> None:
+def create_base_views(engine: SqlEngine, build_dir: Path) -> None:
     panel = _path(build_dir / "panel.parquet")
     events = _path(build_dir / "events.parquet")
     enterprises = _path(build_dir / "enterprises.parquet")
@@ -88,13 +88,14 @@ def create_base_views(engine: Engine, build_dir: Path) -> None:
         CREATE OR REPLACE VIEW base_cohorts AS
         SELECT b.*, h.horizon
         FROM base_panel b
-        JOIN (SELECT CAST(range AS BIGINT) AS horizon FROM range(1, 6)) h
+        JOIN (SELECT CAST(h AS BIGINT) AS horizon
+              FROM (VALUES (1), (2), (3), (4), (5)) AS v(h)) h
           ON b.birth_year = b.year - h.horizon
         """
     )
 
 
-def data_years(engine: Engine) -> tuple[list[int], set[int]]:
+def data_years(engine: SqlEngine) -> tuple[list[int], set[int]]:
     """The years with data, and those of them not yet observed (provisional).
 
     A year is observed when every dataset the panel needs has a current delivery for it;

@@ -17,7 +17,7 @@ import pandas as pd
 from marsad.confidentiality import Dimension, ProtectionTable
 from marsad.stats.catalogue import Catalogue, Indicator, TableSpec
 from marsad.stats.dimensions import TOTAL, DimensionSpec, dimension
-from marsad.stats.engine import Engine
+from marsad.stats.engine import SqlEngine
 
 CELL_COLUMNS = ("value", "n", "top1", "top2", "top3")
 
@@ -77,7 +77,7 @@ def table_sql(spec: TableSpec, indicator: Indicator, years: list[int]) -> str:
     """
 
 
-def hierarchy(engine: Engine, spec: DimensionSpec, years: list[int]) -> Dimension:
+def hierarchy(engine: SqlEngine, spec: DimensionSpec, years: list[int]) -> Dimension:
     """The codes of one dimension and their parents, from the base view."""
     if not spec.additive:
         if spec.id == "TIME_PERIOD":
@@ -101,7 +101,7 @@ def hierarchy(engine: Engine, spec: DimensionSpec, years: list[int]) -> Dimensio
 
 
 def compute_table(
-    engine: Engine,
+    engine: SqlEngine,
     catalogue: Catalogue,
     spec: TableSpec,
     years: list[int],

@@ -2,54 +2,13 @@
 
 The statements are plain SQL over Parquet files (DuckDB dialect, kept portable: GROUPING
 SETS, window functions, no DuckDB-only table functions beyond ``read_parquet``) so that
-another engine can run the same definitions.
+another engine can run the same definitions: ``marsad.engines`` holds DuckDB (``Engine``
+here, the default) and Spark, which runs them transpiled.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from marsad.engines.base import EngineError, SqlEngine
+from marsad.engines.duckdb import DuckDBEngine as Engine
 
-import duckdb
-import pandas as pd
-
-from marsad.errors import MarsadError
-
-
-class EngineError(MarsadError):
-    status = 500
-    code = "engine"
-
-
-class Engine:
-    """DuckDB, in memory, spilling to ``temp_dir`` beyond ``memory_limit``."""
-
-    def __init__(self, memory_limit: str = "4GB", temp_dir: Path | None = None) -> None:
-        self.connection = duckdb.connect()
-        self.run(f"SET memory_limit = '{memory_limit}'")
-        self.run("SET preserve_insertion_order = false")
-        if temp_dir is not None:
-            temp_dir.mkdir(parents=True, exist_ok=True)
-            self.run(f"SET temp_directory = '{temp_dir.as_posix()}'")
-
-    def run(self, sql: str) -> None:
-        try:
-            self.connection.execute(sql)
-        except duckdb.Error as exc:
-            raise EngineError(f"{type(exc).__name__}: {exc}\n-- failing SQL:\n{sql}") from exc
-
-    def frame(self, sql: str) -> pd.DataFrame:
-        try:
-            return self.connection.execute(sql).df()
-        except duckdb.Error as exc:
-            raise EngineError(f"{type(exc).__name__}: {exc}\n-- failing SQL:\n{sql}") from exc
-
-    def scalar(self, sql: str) -> Any:
-        try:
-            row = self.connection.execute(sql).fetchone()
-        except duckdb.Error as exc:
-            raise EngineError(f"{type(exc).__name__}: {exc}\n-- failing SQL:\n{sql}") from exc
-        return row[0] if row else None
-
-    def close(self) -> None:
-        self.connection.close()
+__all__ = ["Engine", "EngineError", "SqlEngine"]
