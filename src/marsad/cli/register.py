@@ -130,7 +130,8 @@ def show(
     enterprise: str = typer.Argument(...),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """An enterprise with its units (logged: enterprise-level data)."""
+    """An enterprise with its units, its predecessor and successor (an auto-entrepreneur
+    and the company that carries on its activity); logged: enterprise-level data."""
     from marsad.register.queries import show_enterprise
 
     st = state(ctx)
@@ -152,6 +153,18 @@ def show(
         )
     st.console.print(f"entreprise {enterprise}")
     st.console.print(table)
+    for key, label, other in (
+        ("predecessors", "prédécesseur", "predecessor_id"),
+        ("successors", "successeur", "successor_id"),
+    ):
+        for link in result[key]:
+            st.console.print(
+                f"{label} : {link[other]} (auto-entrepreneur radié le "
+                f"{link['deregistration_date']}, société créée le {link['creation_date']} ; "
+                f"nom {link['name_evidence']}, lieu {link['place_evidence']}, activité "
+                f"{link['activity_evidence']}, score {link['score']})",
+                highlight=False,
+            )
 
 
 @app.command("export")
@@ -174,7 +187,8 @@ def evaluate(
     truth: Path = typer.Option(..., "--truth", exists=True, file_okay=False),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Quality against a ground truth: pairwise and B-cubed precision, recall, F1."""
+    """Quality against a ground truth: pairwise and B-cubed precision, recall, F1, and the
+    precision and recall of the succession links."""
     from marsad.register.evaluate import evaluate_register
 
     st = state(ctx)
@@ -191,3 +205,11 @@ def evaluate(
     st.console.print(
         f"entreprises vraies {result['true_enterprises']}, trouvées {result['found_enterprises']}"
     )
+    succession = result.get("successions")
+    if succession:
+        st.console.print(
+            f"successions auto-entrepreneur → société : précision "
+            f"{succession['precision']:.4f}, rappel {succession['recall']:.4f} "
+            f"({succession['right_links']} justes sur {succession['links']} liens, "
+            f"{succession['true_pairs']} vraies)"
+        )

@@ -92,4 +92,41 @@ def evaluate_register(settings: Settings, truth_dir: Path) -> dict[str, Any]:
            FROM labelled l JOIN per p USING (found) GROUP BY l.dataset ORDER BY l.dataset"""
     ).fetchall()
     result["match_rate_by_source"] = {d: round(float(v), 4) for d, v in rates}
+    result["successions"] = succession_scores(con, build, truth_dir)
     return result
+
+
+def succession_scores(
+    con: duckdb.DuckDBPyConnection, build: Path, truth_dir: Path
+) -> dict[str, Any] | None:
+    """Precision and recall of the succession links against the true predecessor ->
+    successor pairs (None when the truth has none). A register enterprise stands for the
+    true enterprise most of its rows come from; a link is right when it joins the true
+    predecessor to its true successor."""
+    found, truth = build / "successions.parquet", truth_dir / "successions.parquet"
+    if not truth.is_file():
+        return None
+    links = f"read_parquet({lit(str(found))})" if found.is_file() else None
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE stands_for AS
+           SELECT found, arg_max(truth, n) AS truth FROM (
+               SELECT found, truth, count(*) AS n FROM labelled GROUP BY ALL
+           ) GROUP BY found"""
+    )
+    row = con.execute(
+        f"""WITH pairs AS (
+                SELECT DISTINCT predecessor_id AS a, successor_id AS b
+                FROM read_parquet({lit(str(truth))})
+            ), links AS (
+                SELECT DISTINCT p.truth AS a, s.truth AS b
+                FROM {links or "(SELECT NULL AS predecessor_id, NULL AS successor_id)"} l
+                JOIN stands_for p ON p.found = l.predecessor_id
+                JOIN stands_for s ON s.found = l.successor_id
+            )
+            SELECT (SELECT count(*) FROM pairs),
+                   (SELECT count(*) FROM {links or "(SELECT 1 WHERE false)"}),
+                   (SELECT count(*) FROM links JOIN pairs USING (a, b))"""
+    ).fetchone()
+    true_pairs, made, right = (int(v or 0) for v in (row or (0, 0, 0)))
+    scores = _prf(right / made if made else 1.0, right / true_pairs if true_pairs else 1.0)
+    return {"true_pairs": true_pairs, "links": made, "right_links": right, **scores}

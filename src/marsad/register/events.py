@@ -15,6 +15,9 @@
 - ``size_class_change``: the class under the default scheme (``panel.default_scheme``)
   differs from the one of the previous active year with a known class (detail
   ``FROM->TO``, e.g. ``MICRO->TPE``).
+- ``formalisation``: an auto-entrepreneur whose activity a company carries on (a link of
+  ``successions.parquet``, ``marsad.register.successions``), on the auto-entrepreneur, in
+  the company's creation year (detail: the company's enterprise id).
 """
 
 from __future__ import annotations
@@ -27,11 +30,20 @@ from marsad.ingest.rules import lit, q
 from marsad.register.survivorship import SurvivorshipRules, load_rules
 from marsad.settings import Settings
 
-KINDS = ("birth", "death", "reactivation", "size_class_change")
+KINDS = ("birth", "death", "reactivation", "size_class_change", "formalisation")
 
 
-def events_sql(panel: Path, enterprises: Path, size_column: str) -> str:
+def events_sql(
+    panel: Path, enterprises: Path, size_column: str, successions: Path | None = None
+) -> str:
     """The query of the events (one line per event, ordered)."""
+    formalisations = (
+        f"""UNION ALL
+        SELECT predecessor_id, year(creation_date), 'formalisation', successor_id
+        FROM read_parquet({lit(str(successions))})"""
+        if successions is not None
+        else ""
+    )
     order = " ".join(f"WHEN {lit(k)} THEN {i}" for i, k in enumerate(KINDS))
     return f"""
     WITH p AS (
@@ -88,6 +100,7 @@ def events_sql(panel: Path, enterprises: Path, size_column: str) -> str:
         UNION ALL
         SELECT enterprise_id, year, 'size_class_change', previous || '->' || size_class
         FROM sizes WHERE previous <> size_class
+        {formalisations}
     )
     SELECT enterprise_id, CAST(year AS BIGINT) AS year, event, detail FROM all_events
     ORDER BY enterprise_id, year, CASE event {order} END
@@ -109,6 +122,7 @@ def write_events(
         build_dir / "panel.parquet",
         build_dir / "enterprises.parquet",
         "size_" + rules.panel.default_scheme,
+        successions if (successions := build_dir / "successions.parquet").is_file() else None,
     )
     con.execute(f"COPY ({sql}) TO {lit(str(out))} (FORMAT parquet)")
     counts = dict.fromkeys(KINDS, 0)

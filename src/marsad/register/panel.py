@@ -51,6 +51,7 @@ from marsad.ingest import Ledger
 from marsad.ingest.rules import lit, q
 from marsad.reference import SizeClass, load_size_schemes
 from marsad.register.events import write_events
+from marsad.register.successions import write_successions
 from marsad.register.survivorship import (
     SurvivorshipRules,
     load_rules,
@@ -214,13 +215,15 @@ def write_panel(
 def write_panel_and_events(
     con: duckdb.DuckDBPyConnection, settings: Settings, build_dir: Path
 ) -> dict[str, int]:
-    """Write ``enterprises.parquet``, ``panel.parquet`` and ``events.parquet`` into the build
-    folder; returns the counts: enterprises, panel_rows and ``events_<kind>`` for every kind."""
+    """Write ``enterprises.parquet``, ``panel.parquet``, ``successions.parquet`` and
+    ``events.parquet`` into the build folder; returns the counts: enterprises, panel_rows,
+    successions (and the ties left unlinked) and ``events_<kind>`` for every kind."""
     rules = load_rules()
     counts = {
         "enterprises": write_enterprises(con, settings, build_dir, rules),
         "panel_rows": write_panel(con, settings, build_dir, rules),
     }
+    counts.update(write_successions(con, build_dir))
     events = write_events(con, settings, build_dir, rules)
     counts.update({f"events_{kind}": n for kind, n in events.items()})
     return counts

@@ -16,6 +16,7 @@ from marsad.ingest import Ledger
 from marsad.ingest.rules import lit
 from marsad.register.build import current_build
 from marsad.register.model import MODEL_COLUMNS
+from marsad.register.successions import successions_of
 from marsad.settings import Settings
 
 
@@ -160,7 +161,7 @@ def show_enterprise(
     log_access(
         settings.home, action="register.show", subject=enterprise_id, purpose=purpose, user=user
     )
-    return {"enterprise_id": enterprise_id, "units": rows}
+    return {"enterprise_id": enterprise_id, "units": rows, **successions_of(build, enterprise_id)}
 
 
 def export_rows(settings: Settings, out: Path) -> int:

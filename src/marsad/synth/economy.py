@@ -1,7 +1,8 @@
 """The simulated economy: every enterprise, its identifiers and its yearly panel.
 
 ``build_economy`` runs the steps in order, each with its own random stream: cohorts and
-places, latent sizes and lives, money, identifiers, names, then auto-entrepreneurs.
+places, latent sizes and lives, money, identifiers, names, then auto-entrepreneurs and
+the ones among them who formalise (``marsad.synth.formalisation``).
 Enterprise ids are 1..N: legal persons, then natural-person traders, then
 auto-entrepreneurs.
 """
@@ -33,6 +34,7 @@ from marsad.synth.config import (
     CategoryPlan,
     MessRates,
 )
+from marsad.synth.formalisation import Successions, plant_formalisations
 from marsad.synth.geography import draw_communes, draw_regions, place_tables, region_shares
 from marsad.synth.identifiers import hex_tokens, ice_numbers, registry_numbers, unique_numbers
 from marsad.synth.names import LEGAL_FORMS, draw_person, firm_names, person_names, plant_homonyms
@@ -127,6 +129,7 @@ class Economy:
     rates: MessRates
     firms: Firms
     ae: AutoEntrepreneurs
+    successions: Successions
 
     def counts(self) -> dict[str, int]:
         legal = int(self.firms.legal.sum())
@@ -349,9 +352,10 @@ def build_autoentrepreneurs(seed: int, scale: float, first_id: int) -> AutoEntre
 def build_economy(seed: int, scale: float, rates: MessRates) -> Economy:
     firms = build_firms(seed, scale, rates)
     ae = build_autoentrepreneurs(seed, scale, firms.size + 1)
+    successions = plant_formalisations(seed, firms, ae)
     rng = stream(seed, "identifiers", "ice")
     total = firms.size + ae.size
     parts = unique_numbers(rng, total, 100_000, 100_000 + max(9_000_000, 3 * total))
     firms.ice = ice_numbers(parts[: firms.size])
     ae.ice = np.where(ae.ice > 0, ice_numbers(parts[firms.size :]), 0)
-    return Economy(seed=seed, scale=scale, rates=rates, firms=firms, ae=ae)
+    return Economy(seed=seed, scale=scale, rates=rates, firms=firms, ae=ae, successions=successions)

@@ -16,6 +16,7 @@ from marsad.synth.config import DEFAULT_RATES, MessRates
 from marsad.synth.datasets import DATASETS, Context
 from marsad.synth.economy import build_economy
 from marsad.synth.effects import plant_effects, write_effects
+from marsad.synth.formalisation import write_successions
 from marsad.synth.geography import place_tables
 from marsad.synth.partners import plant_partners
 from marsad.synth.programmes import select_beneficiaries
@@ -111,6 +112,9 @@ def generate(
         truth_rows = {"enterprises": write_enterprises(economy, truth)}
         truth_rows["beneficiaries"] = write_beneficiaries(economy, found, truth)
         truth_rows["effects"] = write_effects(economy.firms, found, truth)
+        truth_rows["successions"] = write_successions(
+            economy.firms, economy.ae, economy.successions, truth
+        )
         steps.advance()
         steps.step("vérité : panel")
         truth_rows["panel"] = write_panel(economy, truth)

@@ -9,6 +9,9 @@
 - ``beneficiaries.parquet``: programme approvals.
 - ``effects.parquet`` (``marsad.synth.effects``): the effect planted per programme and
   the true ATT on log turnover that an impact estimate should find.
+- ``successions.parquet`` (``marsad.synth.formalisation``): auto-entrepreneurs who left
+  the status and the company each created (predecessor_id, successor_id, dates, what the
+  two records share).
 - ``rows.parquet`` (written along the deliveries): every delivered row's enterprise.
 """
 
