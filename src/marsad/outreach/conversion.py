@@ -81,12 +81,13 @@ def conversion(
     *,
     campaign_id: int | None = None,
     organiser: str | None = None,
+    chamber: str | None = None,
     programme: str | None = None,
     on: date | None = None,
     sync: bool = True,
 ) -> dict[str, Any]:
-    """The figures of the campaigns the actor may see (one, or an organiser's or a
-    programme's), in total, per campaign, per chamber and per region."""
+    """The figures of the campaigns the actor may see (one, or those of an organiser, a
+    chamber, a programme), in total, per campaign, per chamber and per region."""
     actor.require("campaign.read")
     on = on or date.today()
     if sync:
@@ -99,6 +100,8 @@ def conversion(
         query = query.where(Campaign.id == campaign_id)
     if organiser:
         query = query.where(Campaign.organiser_code == organiser)
+    if chamber:
+        query = query.where(Campaign.chamber_code == chamber)
     if programme:
         query = query.where(Campaign.programme_code == programme)
     with db.session() as session:
