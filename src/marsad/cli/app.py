@@ -12,6 +12,7 @@ from marsad.cli import (
     demo,
     impact,
     match,
+    outreach,
     partners,
     programmes,
     register,
@@ -54,6 +55,7 @@ partners.register(app)
 programmes.register(app)
 match.register(app)
 impact.register(app)
+outreach.register(app)
 
 
 def main() -> None:

@@ -20,8 +20,10 @@ from marsad.web import (
     backoffice_desk,
     backoffice_pages,
     backoffice_services,
+    events_api,
     impact_pages,
     matchmaking_api,
+    outreach_api,
     pages,
     uploads,
 )
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backoffice_pages.include(app)
     matchmaking_api.include(app)
     impact_pages.include(app)
+    outreach_api.include(app)
+    events_api.include(app)
     pages.include(app)
     apidocs.include(app)
 
