@@ -19,6 +19,7 @@ from marsad.web import (
     backoffice_applications,
     backoffice_desk,
     backoffice_pages,
+    backoffice_pages_outreach,
     backoffice_services,
     events_api,
     impact_pages,
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     backoffice_desk.include(app)
     backoffice_services.include(app)
     backoffice_pages.include(app)
+    backoffice_pages_outreach.include(app)
     matchmaking_api.include(app)
     impact_pages.include(app)
     outreach_api.include(app)

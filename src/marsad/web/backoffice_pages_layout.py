@@ -156,6 +156,9 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("/missions", "Missions", "Missions de conseil", ("mission.read",)),
     ("/pilots", "Pilotage régional", "Pilotage régional", ("pilot.read",)),
     ("/match", "Mise en relation", "Mise en relation", ("match.read", "match.broker", "match.own")),
+    ("/events", "Événements", "Événements : forums et journées B2B", ("event.read",)),
+    ("/campaigns", "Mobilisation", "Mobilisation des entreprises cibles", ("campaign.read",)),
+    ("/outreach", "Tableau de bord partenaire", "Tableau de bord partenaire", ("outreach.read",)),
 ]
 
 
