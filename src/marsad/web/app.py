@@ -26,6 +26,7 @@ from marsad.web import (
     matchmaking_api,
     outreach_api,
     pages,
+    training_api,
     uploads,
 )
 from marsad.web.errors import install_error_handlers
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     impact_pages.include(app)
     outreach_api.include(app)
     events_api.include(app)
+    training_api.include(app)
     pages.include(app)
     apidocs.include(app)
 

@@ -159,6 +159,12 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("/events", "Événements", "Événements : forums et journées B2B", ("event.read",)),
     ("/campaigns", "Mobilisation", "Mobilisation des entreprises cibles", ("campaign.read",)),
     ("/outreach", "Tableau de bord partenaire", "Tableau de bord partenaire", ("outreach.read",)),
+    (
+        "/training",
+        "Formation et accompagnement",
+        "Formation et accompagnement",
+        ("training.read", "coaching.read"),
+    ),
 ]
 
 
