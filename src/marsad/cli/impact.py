@@ -37,7 +37,7 @@ def evaluate_command(
 ) -> None:
     """Estimate each programme's effect on turnover against matched comparable firms;
     without --programme, also keep the result for the public pages and the report."""
-    from marsad.impact import evaluate, impact_indicators
+    from marsad.impact import evaluate, impact_indicators, not_measured
     from marsad.impact.cache import write_cached
     from marsad.impact.data import load_impact_data
 
@@ -47,7 +47,8 @@ def evaluate_command(
         data = load_impact_data(settings)
         results = evaluate(settings, programme, truth=truth, data=data)
         if programme is None:
-            write_cached(settings, results, impact_indicators(settings, data=data))
+            cells = impact_indicators(settings, data=data)
+            write_cached(settings, results, cells, not_measured(data))
     if as_json:
         print_json([r.to_dict() for r in results])
         return
@@ -96,13 +97,17 @@ def indicators_command(
     as_json: bool = typer.Option(False, "--json", help="The cells as JSON."),
 ) -> None:
     """Indicators per programme and breakdown, after disclosure control."""
-    from marsad.impact import NOT_MEASURED, impact_indicators
+    from marsad.impact import impact_indicators, not_measured
+    from marsad.impact.data import load_impact_data
 
     st = state(ctx)
     with user_errors(st):
-        cells = impact_indicators(st.settings(), programme)
+        settings = st.settings()
+        data = load_impact_data(settings)
+        cells = impact_indicators(settings, programme, data=data)
+        missing = not_measured(data)
     if as_json:
-        print_json({"cells": cells, "not_measured": NOT_MEASURED})
+        print_json({"cells": cells, "not_measured": missing})
         return
     table = Table("programme", "indicateur", "valeur", "n")
     for c in cells:
@@ -112,7 +117,7 @@ def indicators_command(
         shown = "secret" if c["status"] != "F" else ("—" if value is None else f"{value:.3f}")
         table.add_row(str(c["programme"]), str(c["indicator"]), shown, str(c["n"] or "—"))
     st.console.print(table)
-    for reason in NOT_MEASURED.values():
+    for reason in missing.values():
         st.console.print(f"  • {reason}", highlight=False)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from marsad.impact.data import ImpactData, load_impact_data
-from marsad.impact.indicators import NOT_MEASURED
+from marsad.impact.indicators import not_measured
 from marsad.impact.report import ProgrammeImpact, evaluate, impact_indicators
 from marsad.register.build import current_build
 from marsad.settings import Settings
@@ -44,7 +44,10 @@ def read_cached(settings: Settings) -> dict[str, Any] | None:
 
 
 def write_cached(
-    settings: Settings, results: list[ProgrammeImpact], cells: list[dict[str, object]]
+    settings: Settings,
+    results: list[ProgrammeImpact],
+    cells: list[dict[str, object]],
+    missing: dict[str, str],
 ) -> dict[str, Any]:
     """Keep the evaluation of every programme and the protected indicator cells."""
     path = cache_path(settings)
@@ -55,7 +58,7 @@ def write_cached(
         "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "programmes": [r.to_dict() for r in results],
         "indicators": cells,
-        "not_measured": dict(NOT_MEASURED),
+        "not_measured": dict(missing),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.part")
@@ -70,7 +73,8 @@ def compute_cached(
     """Evaluate every programme of the current build and keep the result."""
     data = data if data is not None else load_impact_data(settings)
     results = evaluate(settings, truth=truth, data=data)
-    return write_cached(settings, results, impact_indicators(settings, data=data))
+    cells = impact_indicators(settings, data=data)
+    return write_cached(settings, results, cells, not_measured(data))
 
 
 def register_size(settings: Settings) -> int:

@@ -5,7 +5,12 @@
 - the yearly panel as matrices (enterprise x year): declared turnover (NaN when missing or
   not positive), employees, activity and size class;
 - the time-invariant attributes of each enterprise: category, section, region, manager's
-  gender, creation year, whether an ICE is known.
+  gender, creation year, whether an ICE is known;
+- for an auto-entrepreneur, the creation year of the company that carries on its activity
+  (``successions.parquet`` of the build, ``marsad.register.successions``);
+- from the operational database (``marsad.impact.operational``): the persons the
+  auto-entrepreneur desk helped to register, and each enterprise's matchmaking proposals
+  and agreements.
 
 Nothing here leaves the protected side: the objects hold enterprise-level values and are
 only used to compute estimates and aggregated tables.
@@ -21,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from marsad.errors import NotFound
+from marsad.impact.operational import OperationalFacts, load_operational_facts
 from marsad.ingest.rules import lit
 from marsad.register.build import connect, current_build
 from marsad.register.survivorship import load_rules, stage_table
@@ -44,6 +50,12 @@ class ImpactData:
     creation_year: np.ndarray  # float (n,), NaN when unknown
     has_ice: np.ndarray  # bool (n,)
     approvals: pd.DataFrame  # row, programme_code, approval_year, amount_granted_mad
+    # float (n,): creation year of the company an auto-entrepreneur became (NaN: none);
+    # None when the build has no succession table
+    successor_year: np.ndarray | None = None
+    desk: pd.DataFrame | None = None  # row, approval_year: persons the desk registered
+    # row, validated, agreements, first_agreement_year; None without operational database
+    market: pd.DataFrame | None = None
 
     @property
     def size_n(self) -> int:
@@ -109,22 +121,27 @@ def _approvals(con: duckdb.DuckDBPyConnection, settings: Settings, build: Path) 
     )
 
 
-def load_impact_data(settings: Settings) -> ImpactData:
+def load_impact_data(settings: Settings, facts: OperationalFacts | None = None) -> ImpactData:
     """Read the current build into matrices (every enterprise with a declared turnover in
-    at least two years, and every supported enterprise)."""
+    at least two years, and every supported enterprise, the desk's included); ``facts``
+    default to those of the operational database of ``settings``."""
     build = _build(settings)
+    facts = facts if facts is not None else load_operational_facts(settings)
     size_column = "size_" + load_rules().panel.default_scheme
     panel = lit(str(build / "panel.parquet"))
     enterprises = lit(str(build / "enterprises.parquet"))
     con = connect(settings)
     try:
         _approvals(con, settings, build)
+        con.register("im_desk_frame", facts.desk[["enterprise_id"]].astype(str))
         con.execute(
             f"""CREATE OR REPLACE TABLE im_ids AS
                 SELECT enterprise_id, row_number() OVER (ORDER BY enterprise_id) - 1 AS row
                 FROM (SELECT enterprise_id FROM read_parquet({panel})
                       GROUP BY enterprise_id HAVING count(*) FILTER (turnover_mad > 0) >= 2
-                      UNION SELECT enterprise_id FROM im_approvals)"""
+                      UNION SELECT enterprise_id FROM im_approvals
+                      UNION SELECT d.enterprise_id FROM im_desk_frame d
+                      JOIN read_parquet({enterprises}) e USING (enterprise_id))"""
         )
         years_row = con.execute(
             f"SELECT list(DISTINCT year ORDER BY year) FROM read_parquet({panel})"
@@ -147,6 +164,7 @@ def load_impact_data(settings: Settings) -> ImpactData:
                FROM im_approvals a JOIN im_ids i USING (enterprise_id)
                ORDER BY a.programme_code, a.approval_year, i.row"""
         ).df()
+        successor_year = _successor_years(con, build, len(attrs))
     finally:
         con.close()
     n, k = len(attrs), years.size
@@ -176,4 +194,31 @@ def load_impact_data(settings: Settings) -> ImpactData:
         creation_year=creation,
         has_ice=attrs["has_ice"].fillna(False).to_numpy(dtype=bool),
         approvals=approvals,
+        successor_year=successor_year,
+        desk=_rows_of(facts.desk, attrs),
+        market=_rows_of(facts.market, attrs) if facts.available else None,
     )
+
+
+def _successor_years(con: duckdb.DuckDBPyConnection, build: Path, n: int) -> np.ndarray | None:
+    """The creation year of each auto-entrepreneur's successor (None without the table)."""
+    path = build / "successions.parquet"
+    if not path.is_file():
+        return None
+    found = con.execute(
+        f"""SELECT i.row, min(year(s.creation_date)) AS year
+            FROM read_parquet({lit(str(path))}) s
+            JOIN im_ids i ON i.enterprise_id = s.predecessor_id GROUP BY i.row"""
+    ).fetchnumpy()
+    out = np.full(n, np.nan)
+    out[np.asarray(found["row"], dtype=np.int64)] = np.asarray(found["year"], dtype=np.float64)
+    return out
+
+
+def _rows_of(frame: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` keyed by the matrices' row instead of the enterprise id (enterprises that
+    are not in the matrices are left out)."""
+    rows = pd.Series(attrs["row"].to_numpy(), index=attrs["enterprise_id"].astype(str))
+    out = frame.assign(row=frame["enterprise_id"].astype(str).map(rows)).dropna(subset=["row"])
+    out["row"] = out["row"].astype(np.int64)
+    return out.drop(columns=["enterprise_id"]).reset_index(drop=True)

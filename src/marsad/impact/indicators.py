@@ -17,12 +17,19 @@ number of enterprises it is computed on):
 - resilience to the 2020 shock, for the enterprises approved before 2020 and active in
   2019: ``survival_2021`` (still active in 2021), ``recovered_by_2022`` (turnover back to
   its 2019 level by 2022, among those whose turnover fell in 2020) and
-  ``recovery_years`` (mean years to get back to it, among those that did).
+  ``recovery_years`` (mean years to get back to it, among those that did);
+- formalisation of auto-entrepreneurs: ``ae_to_company`` (share of the supported
+  auto-entrepreneurs whose activity a company created in the support year or later
+  carries on: a succession link of the register);
+- market access: ``market_access`` (share of the supported enterprises that a
+  matchmaking proposal validated by a broker reached, whose proposals became at least one
+  agreement signed in the support year or later).
 
-Not measured, and said so in ``NOT_MEASURED``: the passage from auto-entrepreneur to
-company (the register does not link an auto-entrepreneur to the company he founds) and
-market access (matches that became agreements live in the matchmaking tables and have
-their own indicator, not joined to these tables yet).
+Besides Maroc PME's programmes, the auto-entrepreneur desk (``GUICHET_AE``, the persons
+the chambers helped to register, supported in the year their case closed) has the same
+tables. What cannot be measured on a given build is said by ``not_measured``: the
+passage to a company without a succession table, market access without an operational
+database.
 """
 
 from __future__ import annotations
@@ -33,15 +40,27 @@ import numpy as np
 import pandas as pd
 
 from marsad.impact.data import ImpactData
+from marsad.impact.operational import DESK_PROGRAMME
 
 SHOCK_YEAR = 2020
 BREAKDOWNS = ("total", "region", "size_class", "section", "gender", "approval_year")
 NOT_MEASURED = {
-    "auto_entrepreneur_to_company": "le registre ne relie pas un auto-entrepreneur à la "
-    "société qu'il crée : passage non mesurable",
-    "market_access": "accès aux marchés : les mises en relation devenues accords relèvent de "
-    "l'indicateur de `marsad match indicator`, pas encore repris dans ces tables",
+    "ae_to_company": "passage de l'auto-entrepreneur à la société non mesurable : la version "
+    "du registre n'a pas de table des successions (reconstruisez le registre)",
+    "market_access": "accès aux marchés non mesurable : aucune base opérationnelle "
+    "(propositions de mise en relation et accords) n'est disponible",
 }
+
+
+def not_measured(data: ImpactData) -> dict[str, str]:
+    """The indicators that this data cannot give, with the reason (French)."""
+    missing = {
+        "ae_to_company": data.successor_year is None,
+        "market_access": data.market is None,
+    }
+    return {k: v for k, v in NOT_MEASURED.items() if missing[k]}
+
+
 SPAN = 4  # years before and after the approval year for stability
 
 
@@ -104,15 +123,47 @@ def enterprise_measures(data: ImpactData, rows: np.ndarray, years: np.ndarray) -
         by_2022 = back[:, : max(last - y20, 0)].any(axis=1)
         out["recovered_by_2022"] = np.where(hit, by_2022.astype(float), np.nan)
         out["recovery_years"] = np.where(hit & recovered, delay, np.nan)
+    if data.successor_year is not None:
+        ae = data.category[rows] == "AE"
+        later = data.successor_year[rows] >= years
+        out["ae_to_company"] = np.where(ae, later.astype(float), np.nan)
+    if data.market is not None:
+        out["market_access"] = _market_access(data, rows, years)
+    return out
+
+
+def _market_access(data: ImpactData, rows: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """1 when a validated proposal reached the enterprise and one became an agreement
+    signed in the support year or later, 0 when none did, NaN when none reached it."""
+    market = data.market
+    assert market is not None
+    validated = np.zeros(data.size_n)
+    first = np.full(data.size_n, np.nan)
+    idx = market["row"].to_numpy(dtype=np.int64)
+    validated[idx] = market["validated"].to_numpy(dtype=np.float64)
+    first[idx] = pd.to_numeric(market["first_agreement_year"], errors="coerce").to_numpy(
+        dtype=np.float64
+    )
+    agreed = (first[rows] >= years).astype(float)
+    return np.where(validated[rows] > 0, agreed, np.nan)
+
+
+def _supports(data: ImpactData) -> list[tuple[str, pd.DataFrame]]:
+    """Each programme's approvals (first per enterprise), then the desk's registrations."""
+    out = [
+        (str(programme), group.sort_values("approval_year").drop_duplicates("row"))
+        for programme, group in data.approvals.groupby("programme_code", sort=True)
+    ]
+    if data.desk is not None and not data.desk.empty:
+        desk = data.desk.sort_values("approval_year").drop_duplicates("row")
+        out.append((DESK_PROGRAMME, desk))
     return out
 
 
 def indicator_cells(data: ImpactData) -> pd.DataFrame:
     """Long table: programme, breakdown, code, indicator, value, n (before disclosure)."""
-    approvals = data.approvals
     frames = []
-    for programme, group in approvals.groupby("programme_code", sort=True):
-        first = group.sort_values("approval_year").drop_duplicates("row")
+    for programme, first in _supports(data):
         rows = first["row"].to_numpy(dtype=np.int64)
         years = first["approval_year"].to_numpy(dtype=np.int64)
         measures = enterprise_measures(data, rows, years)

@@ -48,7 +48,11 @@ INDICATORS = {
     "survival_2021": ("Actives en 2021", "share"),
     "recovered_by_2022": ("Niveau de 2019 retrouvé en 2022", "share"),
     "recovery_years": ("Années pour retrouver 2019", "decimal"),
+    "ae_to_company": ("Auto-entrepreneurs devenus société", "share"),
+    "market_access": ("Mises en relation devenues accords", "share"),
 }
+DESK = "GUICHET_AE"
+DESK_TITLE = "Guichet auto-entrepreneur : personnes inscrites avec l'aide des chambres"
 BREAKDOWNS = {
     "region": "Par région",
     "size_class": "Par taille",
@@ -110,10 +114,17 @@ def impact_list(request: Request) -> HTMLResponse:
     if any(p.get("estimate") is not None for p in programmes):
         chart = f"<figure><figcaption>{_e(title)}</figcaption>{forest_plot(title, programmes)}"
         chart += "</figure>"
+    if any(str(c.get("programme")) == DESK for c in cached.get("indicators") or []):
+        items.append(
+            f'<li><a href="/impact/{DESK}?lang={lang}">{_e(DESK_TITLE)}</a> : '
+            "indicateurs (passage à la société, accès aux marchés)</li>"
+        )
+    missing = "".join(f"<li>{_e(r)}</li>" for r in (cached.get("not_measured") or {}).values())
     body = (
         f"<h1>{_e(TITLE)}</h1><p>{_e(READING)}</p>"
         f"<ul>{''.join(items) or '<li>aucun programme</li>'}</ul>{chart}"
-        f'<p class="help">Évaluation du registre {_e(cached.get("build", "?"))}.</p>'
+        + (f"<h2>Non mesuré</h2><ul>{missing}</ul>" if missing else "")
+        + f'<p class="help">Évaluation du registre {_e(cached.get("build", "?"))}.</p>'
     )
     return page(request, lang, TITLE, _wrap(body))
 
@@ -215,6 +226,16 @@ def impact_programme(request: Request, code: str) -> HTMLResponse:
         return _missing(request, lang)
     wanted = code.strip().upper()
     found = [p for p in cached.get("programmes") or [] if str(p["programme"]) == wanted]
+    cells = cached.get("indicators") or []
+    if not found and wanted == DESK and any(str(c.get("programme")) == DESK for c in cells):
+        body = (
+            f"<h1>{_e(DESK_TITLE)}</h1><p>Personnes inscrites au registre national de "
+            "l'auto-entrepreneur avec l'aide du guichet, comptées l'année de leur inscription ; "
+            "pas d'estimation contrefactuelle (aucun groupe de comparaison n'est apparié).</p>"
+            f"<h2>Indicateurs agrégés</h2>{_indicator_tables(cells, DESK)}"
+            f'<p><a href="/impact?lang={lang}">Tous les programmes</a></p>'
+        )
+        return page(request, lang, DESK_TITLE, _wrap(body))
     if not found:
         raise NotFound(f"Le programme {code} n'a pas d'évaluation d'impact.")
     p = found[0]

@@ -194,6 +194,44 @@ def programme_table(programmes: Sequence[dict[str, Any]], lang: str = "fr") -> s
     return table("Effet des programmes sur le chiffre d'affaires des bénéficiaires", head, rows)
 
 
+OUTCOMES = {
+    "supported": "Entreprises soutenues",
+    "ae_to_company": "Auto-entrepreneurs devenus société",
+    "market_access": "Mises en relation devenues accords",
+}
+
+
+def outcomes_table(cells: Sequence[dict[str, Any]], lang: str = "fr") -> str:
+    """Per programme (the desk included): the enterprises supported, the share of the
+    auto-entrepreneurs that became a company and of the enterprises reached by a
+    matchmaking proposal that concluded an agreement; protected cells are shown as C."""
+    totals = {
+        (str(c["programme"]), str(c["indicator"])): c
+        for c in cells
+        if c.get("breakdown") == "total" and c.get("indicator") in OUTCOMES
+    }
+    programmes = sorted({p for p, _ in totals})
+    if not programmes:
+        return ""
+    head = [th("Programme"), *(th(label, True) for label in OUTCOMES.values())]
+    rows: list[tuple[str, list[str]]] = []
+    for code in programmes:
+        shown = []
+        for indicator in OUTCOMES:
+            cell = totals.get((code, indicator))
+            if cell is None or (cell.get("value") is None and cell.get("status") == "F"):
+                text = "–"
+            elif cell.get("status") != "F":
+                text = "C"
+            elif indicator == "supported":
+                text = fmt.number(float(cell["value"]), 0)
+            else:
+                text = f"{fmt.number(float(cell['value']) * 100, 1)} % (n = {cell['n']})"
+            shown.append(f'<td class="num">{escape(text)}</td>')
+        rows.append(("", [f'<th scope="row">{escape(code)}</th>', *shown]))
+    return table("Formalisation et accès aux marchés des entreprises soutenues", head, rows)
+
+
 def impact_section(settings: Settings, lang: str = "fr") -> Section | None:
     """The part, or None when no evaluation is kept for the current build."""
     cached = read_cached(settings)
@@ -204,6 +242,9 @@ def impact_section(settings: Settings, lang: str = "fr") -> Section | None:
     title = "Effet estimé et comparaison naïve, par programme (log du chiffre d'affaires)"
     if any(p.get("estimate") is not None for p in programmes):
         body += figure(title, forest_plot(title, programmes))
+    body += outcomes_table(list(cached.get("indicators") or []), lang)
+    for reason in (cached.get("not_measured") or {}).values():
+        body += note(str(reason))
     withheld = [str(p["programme"]) for p in programmes if p.get("status") != "estimated"]
     if withheld:
         body += note(
