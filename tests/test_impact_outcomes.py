@@ -60,6 +60,9 @@ def _seed_operational(settings: Settings, supported: list[str], buyer: str) -> N
     plain = ent[(ent["category"] == "AE") & ~ent["enterprise_id"].isin(links["predecessor_id"])]
     formalised = links["predecessor_id"].head(FORMALISED).tolist()
     stayed = plain["enterprise_id"].head(STAYED).tolist()
+    units = pq.read_table(build / "units.parquet", columns=["unit_id", "enterprise_id"])
+    pairs = zip(units["unit_id"].to_pylist(), units["enterprise_id"].to_pylist(), strict=True)
+    number = {e: u.removeprefix("ae:") for u, e in pairs if u.startswith("ae:")}
     migrate(settings.operational_url)
     db = Database(settings.operational_url)
     with db.session() as session:
@@ -70,8 +73,9 @@ def _seed_operational(settings: Settings, supported: list[str], buyer: str) -> N
                     person_name=f"Personne {i}",
                     activity_kind="services",
                     status="registered",
-                    ae_number=str(1000 + i),
-                    enterprise_id=enterprise,
+                    # half the cases were never linked: their AE number finds them
+                    ae_number=number[enterprise],
+                    enterprise_id=enterprise if i % 2 else None,
                     opened_at=datetime(2015, 2, 1),
                     closed_at=datetime(2015, 3, 1),
                 )

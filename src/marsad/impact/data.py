@@ -126,7 +126,7 @@ def load_impact_data(settings: Settings, facts: OperationalFacts | None = None) 
     at least two years, and every supported enterprise, the desk's included); ``facts``
     default to those of the operational database of ``settings``."""
     build = _build(settings)
-    facts = facts if facts is not None else load_operational_facts(settings)
+    facts = facts if facts is not None else load_operational_facts(settings, build)
     size_column = "size_" + load_rules().panel.default_scheme
     panel = lit(str(build / "panel.parquet"))
     enterprises = lit(str(build / "enterprises.parquet"))

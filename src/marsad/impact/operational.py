@@ -1,8 +1,9 @@
 """What impact measurement reads from the operational database (protected side only).
 
-- the auto-entrepreneur desk: the persons the chambers helped to register, with the
-  register enterprise their AE number became (``desk_cases`` registered and linked);
-  they are the support whose passage to a company (``AE -> société``) is counted;
+- the auto-entrepreneur desk: the persons the chambers helped to register
+  (``desk_cases`` registered), each with the register enterprise holding their AE number
+  in the current build (or, when the build does not hold it yet, the enterprise the case
+  was linked to); they are the support whose passage to a company is counted;
 - matchmaking: per enterprise, the proposals that reached it after a broker's validation
   and those of them that became an agreement, with the year of its first agreement.
 
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import aliased
@@ -49,8 +52,20 @@ def _exists(url: str) -> bool:
     return True
 
 
-def load_operational_facts(settings: Settings) -> OperationalFacts:
-    """The desk's registered persons and the matchmaking outcomes per enterprise."""
+def _ae_holders(build: Path | None) -> dict[str, str]:
+    """AE number (without leading zeros) -> enterprise id, from the build's units."""
+    units = None if build is None else build / "units.parquet"
+    if units is None or not units.is_file():
+        return {}
+    table = pq.read_table(units, columns=["unit_id", "enterprise_id"])
+    table = table.filter(pc.starts_with(table["unit_id"], "ae:"))
+    ids, enterprises = table["unit_id"].to_pylist(), table["enterprise_id"].to_pylist()
+    return {u.removeprefix("ae:").lstrip("0"): e for u, e in zip(ids, enterprises, strict=True)}
+
+
+def load_operational_facts(settings: Settings, build: Path | None = None) -> OperationalFacts:
+    """The desk's registered persons and the matchmaking outcomes per enterprise
+    (``build``: the register build whose units resolve the desk's AE numbers)."""
     from marsad.matchmaking.models import MatchOutcome, MatchProfile, MatchProposal
     from marsad.operational.auth import SYSTEM, record
     from marsad.operational.db import Database
@@ -68,9 +83,10 @@ def load_operational_facts(settings: Settings) -> OperationalFacts:
         with db.session() as session:
             desk = session.execute(
                 select(
+                    DeskCase.ae_number,
                     DeskCase.enterprise_id,
                     func.coalesce(DeskCase.closed_at, DeskCase.opened_at),
-                ).where(DeskCase.status == "registered", DeskCase.enterprise_id.is_not(None))
+                ).where(DeskCase.status == "registered")
             ).all()
             proposals = session.execute(
                 select(
@@ -100,10 +116,14 @@ def load_operational_facts(settings: Settings) -> OperationalFacts:
         return OperationalFacts()
     finally:
         db.dispose()
+    holders = _ae_holders(build)
+    resolved = [
+        (holders.get((number or "").lstrip("0")) or linked, at) for number, linked, at in desk
+    ]
     desk_frame = pd.DataFrame(
         {
-            "enterprise_id": [str(e) for e, _ in desk],
-            "approval_year": [int(at.year) for _, at in desk],
+            "enterprise_id": [str(e) for e, _ in resolved if e],
+            "approval_year": [int(at.year) for e, at in resolved if e],
         }
     )
     parties = [
