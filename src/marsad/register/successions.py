@@ -31,6 +31,7 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from marsad.engines.base import Connection
 from marsad.errors import ConfigurationError
 from marsad.ingest.rules import lit
 
@@ -221,7 +222,7 @@ def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
 
 
 def write_successions(
-    con: duckdb.DuckDBPyConnection, build_dir: Path, rules: SuccessionRules | None = None
+    con: Connection, build_dir: Path, rules: SuccessionRules | None = None
 ) -> dict[str, int]:
     """Write ``successions.parquet`` into the build folder (after ``enterprises.parquet``
     and ``units.parquet``); returns the links made and the candidates left for a tie."""
