@@ -1,7 +1,7 @@
 """Benchmark: coverage of the impact intervals over several synthetic economies.
 
     python benchmarks/bench_impact_coverage.py --scale 0.25 --seeds 8 [--first-seed 101]
-        [--workdir DIR] [--keep] [--json]
+        [--workdir DIR] [--keep] [--reevaluate] [--json]
 
 For each seed: a synthetic economy with known effects, its ingestion and register, then
 ``marsad impact evaluate`` against the truth. Per programme, over the seeds where it was
@@ -10,7 +10,9 @@ true effect, with its binomial 95% interval), the mean bias of the estimate and 
 naive before/after figure, the mean interval width and the spread of the estimates
 beside the mean standard error (an interval too narrow shows as a spread larger than
 the standard errors). Each seed's figures are written as they come to
-``<workdir>/coverage.jsonl`` so that a long run can be followed and resumed.
+``<workdir>/coverage.jsonl`` so that a long run can be followed and resumed; with
+``--keep``, each seed's register stays in the work folder and ``--reevaluate`` runs the
+estimator again on the kept registers (after a change of method) without rebuilding them.
 """
 
 from __future__ import annotations
@@ -124,12 +126,17 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=101)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep each seed's data directory")
+    parser.add_argument(
+        "--reevaluate", action="store_true", help="evaluate the kept registers again"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="impact-coverage-"))
     workdir.mkdir(parents=True, exist_ok=True)
     log = workdir / "coverage.jsonl"
     done = {}
+    if args.reevaluate and log.exists():
+        log.rename(log.with_suffix(f".{int(time.time())}.jsonl"))
     if log.exists():
         for line in log.read_text("utf-8").splitlines():
             run = json.loads(line)
