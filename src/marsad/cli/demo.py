@@ -26,11 +26,13 @@ def register(app: typer.Typer) -> None:
         from marsad.ingest import Deliverer, ingest_folder
         from marsad.matchmaking.demo import seed_matchmaking
         from marsad.operational import Database, migrate
+        from marsad.outreach.demo import seed_outreach
         from marsad.programmes.demo import seed_demo
         from marsad.register.build import build_register
         from marsad.register.evaluate import evaluate_register
         from marsad.release import make_release
         from marsad.synth import generate
+        from marsad.training.demo import seed_training
 
         st = state(ctx)
         with user_errors(st):
@@ -46,6 +48,8 @@ def register(app: typer.Typer) -> None:
             migrate(settings.operational_url)
             programmes = seed_demo(settings, database)
             matchmaking = seed_matchmaking(settings, database, synth_dir / "truth")
+            training = seed_training(settings, database)
+            outreach = seed_outreach(settings, database, seed=seed)
             database.dispose()
             seconds = round(time.perf_counter() - started, 1)
         totals = summary.totals()
@@ -64,6 +68,8 @@ def register(app: typer.Typer) -> None:
                     "release": release.to_dict(),
                     "programmes": programmes.to_dict(),
                     "matchmaking": matchmaking.to_dict(),
+                    "training": training.to_dict(),
+                    "outreach": outreach.to_dict(),
                     "seconds": seconds,
                 }
             )
@@ -98,6 +104,16 @@ def register(app: typer.Typer) -> None:
                 f"[bold]Mise en relation[/] : {matchmaking.profiles} profils publiés, "
                 f"propositions {matchmaking.run}",
                 highlight=False,
+            )
+            st.console.print(
+                f"[bold]Mobilisation et événements[/] : campagne « {outreach.campaign} », "
+                f"{outreach.targeted} entreprises ciblées {outreach.outcomes} ; "
+                f"{outreach.events} événements, {outreach.registrations} inscrits, "
+                f"{outreach.attended} présents, {outreach.meetings} rendez-vous B2B",
+                highlight=False,
+            )
+            st.console.print(
+                f"[bold]Formation et accompagnement[/] : {training.sentence()}", highlight=False
             )
             st.console.print(f"Données : {settings.home} — durée totale {seconds} s")
         if serve and not as_json:
