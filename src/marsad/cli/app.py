@@ -20,6 +20,7 @@ from marsad.cli import (
     report,
     serve,
     synth,
+    training,
 )
 from marsad.cli.context import State
 
@@ -55,6 +56,7 @@ partners.register(app)
 programmes.register(app)
 match.register(app)
 impact.register(app)
+training.register(app)
 outreach.register(app)
 
 
