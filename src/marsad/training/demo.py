@@ -40,6 +40,8 @@ from marsad.training.models import (
     Enrolment,
     Participant,
     TrainingCohort,
+    TrainingModule,
+    TrainingSession,
 )
 from marsad.training.participants import register_participant
 
@@ -280,8 +282,6 @@ def _seed_cohort(
 
 
 def _questionnaire(db: Database, module: str) -> list[dict[str, Any]]:
-    from marsad.training.models import TrainingModule
-
     with db.session() as session:
         found = session.get(TrainingModule, module)
         return list(found.questionnaire) if found else []
@@ -372,10 +372,7 @@ def seed_training(
 
 
 def count(db: Database) -> TrainingDemo:
-    from marsad.reference import load_communes as communes
-    from marsad.training.models import TrainingModule, TrainingSession
-
-    rural = {c.code for c in communes() if c.kind == "rural"}
+    rural = {c.code for c in load_communes() if c.kind == "rural"}
     out = TrainingDemo()
     with db.session() as session:
 
@@ -392,7 +389,7 @@ def count(db: Database) -> TrainingDemo:
                     Participant.birth_year,
                     Participant.commune_code,
                     Participant.enterprise_id,
-                )
+                ).where(Participant.id.in_(select(Enrolment.participant_id)))  # enrolled, once
             )
             .tuples()
             .all()
