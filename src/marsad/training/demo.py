@@ -24,12 +24,13 @@ from sqlalchemy import func, select
 
 from marsad.operational.auth import SYSTEM
 from marsad.operational.db import Database
-from marsad.programmes.service import build_dir
 from marsad.reference import load_communes
 from marsad.settings import Settings
-from marsad.training import assessment, attendance, certificates, coaching, enrolment
+from marsad.training import assessment, attendance, certificates, enrolment
 from marsad.training.catalogue import import_modules
 from marsad.training.cohorts import add_session, create_cohort
+from marsad.training.demo_coaching import seed_coaching
+from marsad.training.demo_people import active_firms, draw_answers, draw_commune, draw_person
 from marsad.training.models import (
     Assessment,
     Attendance,
@@ -45,28 +46,7 @@ from marsad.training.models import (
 )
 from marsad.training.participants import register_participant
 
-FIRST_F = ["Fatima", "Khadija", "Amina", "Salma", "Nadia", "Zineb", "Hanane", "Meryem", "Loubna"]
-FIRST_M = ["Mohamed", "Youssef", "Ahmed", "Hassan", "Rachid", "Omar", "Karim", "Said", "Anas"]
-FAMILY = [
-    "Alaoui",
-    "Bennani",
-    "Tazi",
-    "Berrada",
-    "El Idrissi",
-    "Fassi",
-    "Ouazzani",
-    "Chraibi",
-    "Amrani",
-    "Benjelloun",
-    "Lahlou",
-    "Naciri",
-    "Ait Taleb",
-    "Ouchen",
-    "Bouzid",
-    "Zerouali",
-]
 TRAINERS = ["Nadia Bennani", "Youssef Alaoui", "Salma Tazi", "Omar Fassi", "Hicham Naciri"]
-COACHES = ["Karim Lahlou", "Meryem Chraibi", "Said Ouchen", "Loubna Amrani"]
 # (region, organiser, module, language, format, capacity): cohorts of the demo, oldest first
 PLAN = [
     ("06", "MAROC_PME", "COUTS-1", "fr", "in_person", 20),
@@ -83,23 +63,6 @@ PLAN = [
     ("01", "MAROC_PME", "TRESO-2", "fr", "in_person", 15),
 ]
 SESSIONS = 4
-ACTIONS = [
-    "Tenir un tableau de trésorerie hebdomadaire",
-    "Numéroter les factures et y porter l'ICE",
-    "Relancer les clients en retard de paiement",
-    "Calculer le coût de revient des trois produits principaux",
-    "Créer la fiche de l'établissement sur une carte en ligne",
-    "Ouvrir un compte de paiement mobile marchand",
-    "Faire l'inventaire du stock et fixer un stock minimum",
-    "Rédiger des conditions générales de vente",
-]
-OBJECTIVES = [
-    "Maîtriser la trésorerie",
-    "Facturer dans les règles",
-    "Développer les ventes en ligne",
-    "Réduire les impayés",
-    "Fixer des prix qui couvrent les coûts",
-]
 
 
 @dataclass
@@ -138,66 +101,6 @@ class TrainingDemo:
             f"{self.assessed_both} évalués avant et après ; {self.coaching_plans} plans "
             f"d'accompagnement, {self.visits} visites, {self.actions} actions dont {share} faites"
         )
-
-
-def _firms(settings: Settings) -> pd.DataFrame:
-    """Active TPME of the latest panel year, with their region and commune."""
-    build = build_dir(settings)
-    panel = pd.read_parquet(
-        build / "panel.parquet",
-        columns=["enterprise_id", "year", "active", "turnover_mad", "size_omtpme_2021"],
-    )
-    year = panel.loc[panel["turnover_mad"].notna(), "year"].max()
-    latest = panel[(panel["year"] == year) & panel["active"].fillna(False).astype(bool)]
-    latest = latest[latest["size_omtpme_2021"].isin(["MICRO", "TPE", "PE", "ME"])]
-    firms = pd.read_parquet(
-        build / "enterprises.parquet",
-        columns=["enterprise_id", "name", "legal_form", "region_code", "commune_code", "gender"],
-    )
-    merged = firms.merge(latest[["enterprise_id"]], on="enterprise_id")
-    merged["enterprise_id"] = merged["enterprise_id"].astype(str)
-    return merged.sort_values("enterprise_id").reset_index(drop=True)
-
-
-def _person(rng: random.Random, firm: dict[str, Any] | None, today: date) -> dict[str, Any]:
-    gender = firm.get("gender") if firm else None
-    if gender not in ("F", "M"):
-        gender = "F" if rng.random() < 0.34 else "M"
-    first = rng.choice(FIRST_F if gender == "F" else FIRST_M)
-    # ages of managers: about a quarter under 35, most 35-54, a tail of 55 and over;
-    # project holders are younger
-    r = rng.random()
-    if firm is None:
-        age = rng.randint(20, 38)
-    elif r < 0.27:
-        age = rng.randint(22, 34)
-    elif r < 0.87:
-        age = rng.randint(35, 54)
-    else:
-        age = rng.randint(55, 68)
-    return {
-        "full_name": f"{first} {rng.choice(FAMILY)}",
-        "gender": gender if rng.random() > 0.03 else None,  # a few not said
-        "birth_year": today.year - age if rng.random() > 0.05 else None,
-        "phone": f"06{rng.randint(10, 99)}{rng.randint(0, 999999):06d}",
-        "email": None,
-    }
-
-
-def _commune(rng: random.Random, region: str, firm: dict[str, Any] | None) -> str:
-    known = {c.code for c in load_communes()}
-    if firm and firm.get("commune_code") in known:
-        return str(firm["commune_code"])
-    here = [c for c in load_communes() if c.region_code == region]
-    return rng.choices([c.code for c in here], weights=[max(c.population, 1) for c in here])[0]
-
-
-def _answers(rng: random.Random, questionnaire: list[dict[str, Any]], p: float) -> dict[str, int]:
-    out = {}
-    for q in questionnaire:
-        wrong = [i for i in range(len(q["choices"])) if i != q["answer"]]
-        out[q["id"]] = q["answer"] if rng.random() < p else rng.choice(wrong)
-    return out
 
 
 def _seed_cohort(
@@ -246,9 +149,9 @@ def _seed_cohort(
     questionnaire = _questionnaire(db, module)
     enrolled = []
     for n, firm in enumerate(people):
-        data = _person(rng, firm, start)
+        data = draw_person(rng, firm, start)
         data.update(
-            commune_code=_commune(rng, region, firm),
+            commune_code=draw_commune(rng, region, firm),
             enterprise_id=firm["enterprise_id"] if firm else None,
             enterprise_role="manager" if firm else "project_holder",
             partner_code=partner,
@@ -258,7 +161,7 @@ def _seed_cohort(
     ability = {e: rng.uniform(0.2, 0.6) for e, _ in enrolled}
     for e, _ in enrolled:
         assessment.record_assessment(
-            db, SYSTEM, e, "before", _answers(rng, questionnaire, ability[e]), start
+            db, SYSTEM, e, "before", draw_answers(rng, questionnaire, ability[e]), start
         )
     for s in held:
         if s.held_on > today:
@@ -277,7 +180,9 @@ def _seed_cohort(
             continue
         share = progress[e].attended / SESSIONS
         p = min(0.97, ability[e] + 0.3 * share)
-        assessment.record_assessment(db, SYSTEM, e, "after", _answers(rng, questionnaire, p), end)
+        assessment.record_assessment(
+            db, SYSTEM, e, "after", draw_answers(rng, questionnaire, p), end
+        )
     certificates.issue_all(db, SYSTEM, made.id, end + timedelta(days=3))
 
 
@@ -285,71 +190,6 @@ def _questionnaire(db: Database, module: str) -> list[dict[str, Any]]:
     with db.session() as session:
         found = session.get(TrainingModule, module)
         return list(found.questionnaire) if found else []
-
-
-def _seed_coaching(db: Database, rng: random.Random, today: date) -> None:
-    with db.session() as session:
-        rows = (
-            session.execute(
-                select(
-                    Participant.id,
-                    Participant.enterprise_id,
-                    TrainingCohort.ends_on,
-                    TrainingCohort.partner_code,
-                )
-                .join(Enrolment, Enrolment.participant_id == Participant.id)
-                .join(Certificate, Certificate.enrolment_id == Enrolment.id)
-                .join(TrainingCohort, TrainingCohort.id == Enrolment.cohort_id)
-                .where(Participant.enterprise_id.is_not(None))
-                .order_by(Participant.id)
-            )
-            .tuples()
-            .all()
-        )
-    chosen = rng.sample(list(rows), k=min(len(rows), 30))
-    for n, (pid, firm, ended, partner) in enumerate(chosen):
-        start = ended + timedelta(days=rng.randint(5, 30))
-        if start >= today:
-            continue
-        plan = coaching.create_plan(
-            db,
-            SYSTEM,
-            {
-                "enterprise_id": firm,
-                "participant_id": pid,
-                "partner_code": partner,
-                "coach": rng.choice(COACHES),
-                "objectives": rng.sample(OBJECTIVES, k=rng.randint(1, 3)),
-                "starts_on": start,
-            },
-            source_key=f"demo-plan-{n}",
-        )
-        visit_day = start
-        for _ in range(rng.randint(1, 4)):
-            if visit_day > today:
-                break
-            agreed = [
-                (text, visit_day + timedelta(days=rng.choice([14, 21, 30, 45])))
-                for text in rng.sample(ACTIONS, k=rng.randint(1, 3))
-            ]
-            _, actions = coaching.record_visit(
-                db,
-                SYSTEM,
-                plan.id,
-                visited_on=visit_day,
-                notes="Visite de suivi",
-                actions=agreed,
-            )
-            for action in actions:
-                done_on = action.due_on - timedelta(days=rng.randint(0, 10))
-                roll = rng.random()
-                if roll < 0.6 and done_on <= today:
-                    coaching.move_action(db, SYSTEM, action.id, "done", max(done_on, visit_day))
-                elif roll < 0.75:
-                    coaching.move_action(db, SYSTEM, action.id, "in_progress")
-                elif roll < 0.82:
-                    coaching.move_action(db, SYSTEM, action.id, "dropped")
-            visit_day += timedelta(days=rng.randint(20, 40))
 
 
 def seed_training(
@@ -364,10 +204,10 @@ def seed_training(
         )
     if seeded is None:
         rng = random.Random(seed)
-        firms = _firms(settings)
+        firms = active_firms(settings)
         for k in range(len(PLAN)):
             _seed_cohort(db, rng, k, firms, today)
-        _seed_coaching(db, rng, today)
+        seed_coaching(db, rng, today)
     return count(db)
 
 
