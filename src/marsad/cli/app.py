@@ -22,7 +22,7 @@ from marsad.cli import (
     synth,
     training,
 )
-from marsad.cli.context import State
+from marsad.cli.context import EngineChoice, State
 
 app = typer.Typer(
     name="marsad",
@@ -40,8 +40,13 @@ def root(
         None, "--home", envvar="MARSAD_HOME", help="Data directory (default ./marsad-data)."
     ),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of errors."),
+    engine: EngineChoice | None = typer.Option(
+        None,
+        "--engine",
+        help="SQL engine of the register build and the releases (default: the settings', duckdb).",
+    ),
 ) -> None:
-    ctx.obj = State(home=home, debug=debug)
+    ctx.obj = State(home=home, debug=debug, engine=engine.value if engine else None)
 
 
 app.add_typer(conventions.app, name="conventions")

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +18,21 @@ from marsad.errors import MarsadError
 from marsad.settings import Settings, get_settings
 
 
+class EngineChoice(StrEnum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 @dataclass
 class State:
     home: Path | None = None
     debug: bool = False
+    engine: str | None = None  # --engine, else the settings' (MARSAD_ENGINE)
     console: Console = field(default_factory=lambda: Console(stderr=False))
     err: Console = field(default_factory=lambda: Console(stderr=True))
 
     def settings(self) -> Settings:
-        return get_settings(self.home)
+        return get_settings(self.home, engine=self.engine)
 
 
 def state(ctx: typer.Context) -> State:

@@ -9,7 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from marsad.engines.base import Connection, Cursor, EngineError, EngineName, SqlEngine
+from marsad.engines.base import (
+    Connection,
+    Cursor,
+    EngineError,
+    EngineName,
+    PartitionedLookups,
+    SplinkBackend,
+    SqlEngine,
+)
 from marsad.engines.duckdb import DuckDBEngine
 from marsad.settings import Settings
 
@@ -22,6 +30,8 @@ __all__ = [
     "DuckDBEngine",
     "EngineError",
     "EngineName",
+    "PartitionedLookups",
+    "SplinkBackend",
     "SqlEngine",
     "open_engine",
     "open_spark",
@@ -32,7 +42,7 @@ def open_spark(settings: Settings, work_dir: Path) -> SparkEngine:
     from marsad.engines.session import spark_session
     from marsad.engines.spark import SparkEngine
 
-    return SparkEngine(spark_session(settings), work_dir)
+    return SparkEngine(spark_session(settings), work_dir, settings.spark_shuffle_partitions)
 
 
 def open_engine(settings: Settings, work_dir: Path) -> SqlEngine:

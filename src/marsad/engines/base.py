@@ -8,8 +8,9 @@ DuckDB connection is a ``Connection`` as it is; the Spark engine is one too.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Literal, Protocol
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -26,11 +27,20 @@ class EngineError(MarsadError):
 def failure(exc: BaseException, sql: str, translated: str | None = None) -> EngineError:
     """An engine error carrying the statement as written and, for Spark, as it ran (with
     the first line of Spark's message only: the rest is the JVM's stack)."""
-    text = str(exc) if translated is None else (str(exc).strip().splitlines() or [""])[0]
+    text = str(exc) if translated is None else _first_lines(str(exc))
     message = f"{type(exc).__name__}: {text}\n-- failing SQL:\n{sql}"
     if translated is not None:
         message += f"\n-- as Spark SQL:\n{translated}"
     return EngineError(message)
+
+
+def _first_lines(text: str) -> str:
+    """Spark's first line; for an error of Python code on an executor, its own line too."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return ""
+    python = [line for line in lines if re.match(r"^[A-Za-z_.]*(Error|Exception): ", line)]
+    return lines[0] + (f" {python[-1]}" if python and python[-1] != lines[0] else "")
 
 
 class Cursor(Protocol):
@@ -52,6 +62,8 @@ class Connection(Protocol):
 
     def register(self, view_name: str, python_object: object, /) -> object: ...
 
+    def close(self) -> None: ...
+
 
 class SqlEngine(Protocol):
     """The part the statistics use."""
@@ -65,3 +77,21 @@ class SqlEngine(Protocol):
     def scalar(self, sql: str) -> Any: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class PartitionedLookups(Protocol):
+    """An engine that applies a Python function to a query's rows where they lie (Spark's
+    executors), rather than on the driver."""
+
+    def map_table(
+        self, name: str, sql: str, function: Callable[[pd.DataFrame], pd.DataFrame]
+    ) -> None: ...
+
+
+@runtime_checkable
+class SplinkBackend(Protocol):
+    """An engine that gives Splink its own database API (DuckDB connections do not: the
+    register wraps them in Splink's ``DuckDBAPI``)."""
+
+    def splink_api(self) -> Any: ...

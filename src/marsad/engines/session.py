@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from typing import TYPE_CHECKING
 
 from marsad.errors import ConfigurationError
@@ -56,6 +58,8 @@ def spark_session(settings: Settings) -> SparkSession:
         raise ConfigurationError(f"Moteur Spark indisponible : {missing}.")
     from pyspark.sql import SparkSession
 
+    if settings.spark_master.startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # workers import marsad too
     builder = SparkSession.builder.master(settings.spark_master).appName(settings.spark_app_name)
     for key, value in spark_conf(settings).items():
         builder = builder.config(key, value)

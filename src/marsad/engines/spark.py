@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,8 +73,9 @@ class SparkEngine:
 
     name: EngineName = "spark"
 
-    def __init__(self, session: SparkSession, work_dir: Path) -> None:
+    def __init__(self, session: SparkSession, work_dir: Path, partitions: int = 4) -> None:
         self.session = session
+        self.partitions = partitions
         self.work_dir = work_dir / f"spark-{uuid.uuid4().hex[:8]}"
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self._versions = itertools.count()
@@ -152,13 +153,28 @@ class SparkEngine:
         self._views.add(view_name)
         return self
 
-    def dataframe(self, name: str) -> DataFrame:
-        return self.session.table(name)
+    def map_table(
+        self, name: str, sql: str, function: Callable[[pd.DataFrame], pd.DataFrame]
+    ) -> None:
+        """Table ``name``: ``function`` applied to the rows of ``sql``, batch by batch, on
+        the executors (the function must be importable there: marsad installed on them)."""
+        spark_sql = self._translate(parse(sql), sql)
+        empty = function(pd.DataFrame({c: pd.Series([], dtype=object) for c in ["raw"]}))
+        schema = ", ".join(f"`{c}` string" for c in empty.columns)
+        with self.errors(sql, spark_sql):
+            rows = self.session.sql(spark_sql)
+            self._materialise(name, rows.mapInPandas(_batches(function), schema))
 
     def splink_api(self) -> Any:
         from splink import SparkAPI
 
-        return SparkAPI(spark_session=self.session, num_partitions_on_repartition=4)
+        checkpoints = self.work_dir / "splink"
+        self.session.sparkContext.setCheckpointDir(uri(str(checkpoints)))
+        return SparkAPI(
+            spark_session=self.session,
+            break_lineage_method="parquet",
+            num_partitions_on_repartition=self.partitions,
+        )
 
     # -- statements --------------------------------------------------------------------
     def _translate(self, tree: exp.Expr, sql: str) -> str:
@@ -216,9 +232,9 @@ class SparkEngine:
             self._materialise(table, target.unionByName(new))
 
     def _drop(self, tree: exp.Drop) -> None:
-        name = tree.this.name
-        self.session.catalog.dropTempView(name)
-        self._views.discard(name)
+        for table in tree.find_all(exp.Table):
+            self.session.catalog.dropTempView(table.name)
+            self._views.discard(table.name)
 
     def _copy(self, tree: exp.Copy, sql: str) -> None:
         try:
@@ -291,3 +307,13 @@ def _with_metadata(source: Path, target: Path, metadata: Mapping[str, str]) -> N
     with pq.ParquetWriter(target, schema.with_metadata(merged)) as writer:
         for i in range(reader.num_row_groups):
             writer.write_table(reader.read_row_group(i))
+
+
+def _batches(
+    function: Callable[[pd.DataFrame], pd.DataFrame],
+) -> Callable[[Iterable[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    def apply(frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        for frame in frames:
+            yield function(frame)
+
+    return apply

@@ -8,6 +8,7 @@ queries:
   union_by_name = true)``) becomes a view the engine registers over the files;
 - ``max(x, n)[k]`` (the ``n`` largest values) becomes the sorted list of the values;
 - ``list_has_any`` and ``list_has_all`` become ``arrays_overlap`` and an ``array_except``;
+- ``length`` of an expression that is a list becomes ``size``;
 - everything else (QUALIFY, ``arg_max``, ``GROUP BY ALL``, ``* EXCLUDE``, list functions,
   ``regexp_replace(..., 'g')``) is sqlglot's own translation.
 """
@@ -90,6 +91,17 @@ def _rewrite_reads(tree: exp.Expr, resolve: FileResolver | None) -> exp.Expr:
     return tree
 
 
+# Expressions whose value is a list, whatever their arguments' types.
+LIST_VALUED = (
+    exp.Array,
+    exp.ArrayAgg,
+    exp.ArrayDistinct,
+    exp.ArrayFilter,
+    exp.ArraySort,
+    exp.Split,
+)
+
+
 def _rewrite_functions(tree: exp.Expr) -> exp.Expr:
     for node in list(tree.find_all(exp.Max)):
         if node.args.get("count") is not None:
@@ -103,6 +115,9 @@ def _rewrite_functions(tree: exp.Expr) -> exp.Expr:
                     ],
                 )
             )
+    for length in list(tree.find_all(exp.Length)):
+        if isinstance(length.this, LIST_VALUED):  # DuckDB's length of a list
+            length.replace(exp.Anonymous(this="SIZE", expressions=[length.this]))
     for overlap in list(tree.find_all(exp.ArrayOverlaps)):
         overlap.replace(
             exp.Anonymous(this="ARRAYS_OVERLAP", expressions=[overlap.this, overlap.expression])

@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from marsad.engines.base import Connection
+from marsad.errors import ConfigurationError
 from marsad.ingest.rules import lit
 from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
@@ -77,6 +79,33 @@ def connect(settings: Settings, database: Path | None = None) -> duckdb.DuckDBPy
     )
 
 
+def open_connection(settings: Settings, database: Path) -> Connection:
+    """The build's working database on the configured engine: DuckDB (``connect``) or a
+    Spark session whose tables live under ``<home>/tmp``."""
+    if settings.engine == "spark":
+        from marsad.engines import open_spark
+
+        return open_spark(settings, settings.home / "tmp")
+    return connect(settings, database)
+
+
+def fixed_model(settings: Settings) -> dict[str, Any] | None:
+    """The saved linkage model the settings name (``linkage_model``), if any."""
+    if settings.linkage_model is None:
+        return None
+    try:
+        model = json.loads(settings.linkage_model.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(
+            f"Modèle de liaison illisible ({settings.linkage_model}) : {exc}"
+        ) from None
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise ConfigurationError(
+            f"{settings.linkage_model} n'est pas un modèle de liaison (model.json d'un registre)"
+        )
+    return model
+
+
 SIGNATURE_COLUMNS = (
     "system",
     "name_std",
@@ -96,7 +125,7 @@ def _signature(alias: str) -> str:
     return f"md5(concat_ws('|', {parts}))"
 
 
-def _fresh_units(con: duckdb.DuckDBPyConnection, build: Path) -> int:
+def _fresh_units(con: Connection, build: Path) -> int:
     """Table ``fresh_units``: units new, or whose linkage attributes changed, since ``build``."""
     con.execute(
         f"""CREATE OR REPLACE TABLE fresh_units AS SELECT u.unit_id FROM units u
@@ -109,9 +138,7 @@ def _fresh_units(con: duckdb.DuckDBPyConnection, build: Path) -> int:
     return int(row[0]) if row else 0
 
 
-def _link_units(
-    con: duckdb.DuckDBPyConnection, settings: Settings, full: bool
-) -> tuple[dict[str, Any], str, int]:
+def _link_units(con: Connection, settings: Settings, full: bool) -> tuple[dict[str, Any], str, int]:
     """Deterministic links and scored pairs; returns (model, mode, units scored)."""
     deterministic_links(con)
     previous = current_build(settings)
@@ -122,7 +149,9 @@ def _link_units(
         and (previous / "model_pairs.parquet").exists()
     )
     if not incremental or previous is None:
-        model = model_links(con, review_threshold=settings.review_threshold)
+        model = model_links(
+            con, review_threshold=settings.review_threshold, model=fixed_model(settings)
+        )
         units = con.execute("SELECT count(*) FROM units").fetchone()
         return model, "full", int(units[0]) if units else 0
     scored = _fresh_units(con, previous)
@@ -142,7 +171,7 @@ def _link_units(
     return model, "incremental", scored
 
 
-def _reviews_table(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def _reviews_table(con: Connection, settings: Settings) -> None:
     reviews = ReviewLog(register_dir(settings) / "reviews.jsonl").decisions()
     con.register(
         "reviews_arrow",
@@ -157,7 +186,7 @@ def _reviews_table(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute("CREATE OR REPLACE TABLE reviews AS SELECT * FROM reviews_arrow")
 
 
-def _cluster(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
+def _cluster(con: Connection, settings: Settings) -> dict[str, int]:
     """Tables ``used_links`` and ``clusters(unit_id, root)``; returns refusal counts."""
     con.execute(
         """CREATE OR REPLACE TABLE unit_index AS
@@ -241,7 +270,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         clock = now
 
     work = settings.home / "tmp" / f"register-{uuid.uuid4().hex[:8]}.duckdb"
-    con = connect(settings, work)
+    con = open_connection(settings, work)
     try:
         load_rows(con, settings)
         build_units(con, settings.max_block_size)
@@ -314,7 +343,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
             leftover.unlink(missing_ok=True)
 
 
-def _write(con: duckdb.DuckDBPyConnection, out: Path, model: dict[str, Any]) -> None:
+def _write(con: Connection, out: Path, model: dict[str, Any]) -> None:
     def copy(sql: str, name: str) -> None:
         con.execute(f"COPY ({sql}) TO {lit(str(out / name))} (FORMAT parquet)")
 

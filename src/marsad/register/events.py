@@ -24,8 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from marsad.engines.base import Connection
 from marsad.ingest.rules import lit, q
 from marsad.register.survivorship import SurvivorshipRules, load_rules
 from marsad.settings import Settings
@@ -108,7 +107,7 @@ def events_sql(
 
 
 def write_events(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     settings: Settings,
     build_dir: Path,
     rules: SurvivorshipRules | None = None,

@@ -14,10 +14,10 @@ enterprise_id)``, and leaves ``unit_ids(unit_id, enterprise_id)`` and
 
 from __future__ import annotations
 
-import duckdb
+from marsad.engines.base import Connection
 
 
-def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
+def assign_ids(con: Connection) -> None:
     con.execute(
         """
         CREATE OR REPLACE TABLE id_claims AS
@@ -61,9 +61,14 @@ def assign_ids(con: duckdb.DuckDBPyConnection) -> None:
     if duplicates and duplicates[0]:
         # A hash collision with another id: lengthen new ids until they are unique.
         con.execute(
-            """UPDATE cluster_ids SET enterprise_id = 'E' || upper(substr(sha256(
-                   (SELECT min(unit_id) FROM clusters c WHERE c.root = cluster_ids.root)), 1, 20))
-               WHERE is_new"""
+            """CREATE OR REPLACE TABLE cluster_ids AS
+               SELECT i.root, i.units,
+                      CASE WHEN i.is_new THEN 'E' || upper(substr(sha256(f.first_unit), 1, 20))
+                           ELSE i.enterprise_id END AS enterprise_id,
+                      i.is_new
+               FROM cluster_ids i
+               JOIN (SELECT root, min(unit_id) AS first_unit FROM clusters GROUP BY root) f
+                 USING (root)"""
         )
     con.execute(
         """CREATE OR REPLACE TABLE unit_ids AS

@@ -7,7 +7,14 @@ from typing import Any
 
 import duckdb
 
-from marsad.register.model import MODEL_COLUMNS, fresh_blocking_rules, settings, train
+from marsad.engines.base import Connection, EngineError, SplinkBackend
+from marsad.register.model import (
+    MODEL_COLUMNS,
+    fresh_blocking_rules,
+    model_in_dialect,
+    settings,
+    train,
+)
 
 
 def _quiet_splink() -> None:
@@ -16,7 +23,7 @@ def _quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def deterministic_links(con: duckdb.DuckDBPyConnection) -> None:
+def deterministic_links(con: Connection) -> None:
     """Table ``det_links``: units sharing a valid ICE (enterprise part) or a trade-registry
     key, as star links to the group's smallest unit."""
     parts = [
@@ -29,7 +36,7 @@ def deterministic_links(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def model_links(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     *,
     review_threshold: float,
     model: dict[str, Any] | None = None,
@@ -45,6 +52,13 @@ def model_links(
     from splink import DuckDBAPI, Linker
 
     _quiet_splink()
+    if isinstance(con, SplinkBackend):
+        db_api = con.splink_api()
+    elif isinstance(con, duckdb.DuckDBPyConnection):
+        db_api = DuckDBAPI(connection=con)
+    else:
+        raise EngineError(f"Splink ne sait pas lier sur {type(con).__name__}")
+    dialect = db_api.sql_dialect.sql_dialect_str
     columns = ", ".join(MODEL_COLUMNS)
     is_fresh = f"unit_id IN (SELECT unit_id FROM {fresh_table})" if fresh_table else "true"
     con.execute(
@@ -60,12 +74,14 @@ def model_links(
     if count is None or count[0] < 3 or not fresh_count or not fresh_count[0]:
         return model or {}
     if model is None:
-        linker = Linker("units_model", settings(), db_api=DuckDBAPI(connection=con))
+        linker = Linker("units_model", settings(), db_api=db_api)
         train(linker)
+    elif model.get("sql_dialect", dialect) != dialect:  # trained on another engine
+        linker = Linker("units_model", model_in_dialect(model, dialect, fresh=True), db_api=db_api)
     else:
         saved = dict(model)
         saved["blocking_rules_to_generate_predictions"] = fresh_blocking_rules()
-        linker = Linker("units_model", saved, db_api=DuckDBAPI(connection=con))
+        linker = Linker("units_model", saved, db_api=db_api)
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     con.execute(
         "INSERT INTO model_pairs SELECT unit_id_l, unit_id_r, 'model', match_probability "

@@ -11,7 +11,10 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 from splink.internals.exceptions import EMTrainingException
+
+from marsad.errors import ConfigurationError
 
 # Columns of ``units`` that the model reads.
 MODEL_COLUMNS = (
@@ -53,6 +56,47 @@ def fresh_blocking_rules() -> list[str]:
         " AND ".join(f'l."{c}" = r."{c}"' for c in cols) + " AND (l.fresh OR r.fresh)"
         for cols in BLOCKING
     ]
+
+
+def fresh_rules_in(dialect: str) -> list[Any]:
+    """``fresh_blocking_rules`` for Splink on ``dialect`` (written in DuckDB's)."""
+    return [
+        CustomRule(rule, sql_dialect="duckdb").create_blocking_rule_dict(dialect)
+        for rule in fresh_blocking_rules()
+    ]
+
+
+def model_in_dialect(saved: dict[str, Any], dialect: str, *, fresh: bool) -> dict[str, Any]:
+    """A model trained on one engine, for Splink on another: marsad's comparisons written
+    for ``dialect``, with the saved prior and m and u probabilities, level by level.
+
+    Splink saves the comparisons as SQL of the engine that trained them; the levels are
+    rebuilt rather than translated, and must be the ones this version of marsad defines.
+    """
+    target = settings(float(saved["probability_two_random_records_match"]))
+    out = target.create_settings_dict(dialect)
+    built, kept = out["comparisons"], saved.get("comparisons") or []
+    same = len(built) == len(kept) and all(
+        b["output_column_name"] == k["output_column_name"]
+        and len(b["comparison_levels"]) == len(k["comparison_levels"])
+        for b, k in zip(built, kept, strict=False)
+    )
+    if not same:
+        raise ConfigurationError(
+            "Le modèle de liaison enregistré ne correspond pas aux comparaisons de cette "
+            "version de marsad : réentraînez-le (marsad register build --full)."
+        )
+    for comparison, trained in zip(built, kept, strict=True):
+        for level, values in zip(
+            comparison["comparison_levels"], trained["comparison_levels"], strict=True
+        ):
+            for key in ("m_probability", "u_probability"):
+                if key in values:
+                    level[key] = values[key]
+    if fresh:
+        out["blocking_rules_to_generate_predictions"] = fresh_rules_in(dialect)
+    out.pop("sql_dialect", None)
+    return out
 
 
 def name_comparison() -> cl.CustomComparison:
@@ -113,8 +157,10 @@ def source_comparison() -> cl.CustomComparison:
         output_column_name="source",
         comparison_levels=[
             cll.ExactMatchLevel("system").configure(label_for_charts="same identifier system"),
-            cll.CustomLevel(
-                '"person_l" <> "person_r"', label_for_charts="a person register and another"
+            cll.CustomLevel(  # written in DuckDB's SQL, translated by Splink for others
+                '"person_l" <> "person_r"',
+                label_for_charts="a person register and another",
+                base_dialect_str="duckdb",
             ),
             cll.ElseLevel().configure(label_for_charts="two different enterprise registers"),
         ],

@@ -44,8 +44,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from marsad.engines.base import Connection
 from marsad.errors import ConfigurationError
 from marsad.ingest import Ledger
 from marsad.ingest.rules import lit, q
@@ -111,7 +110,7 @@ def _active_sql(rules: SurvivorshipRules) -> str:
 
 
 def write_panel(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     settings: Settings,
     build_dir: Path,
     rules: SurvivorshipRules | None = None,
@@ -212,9 +211,7 @@ def write_panel(
     return int(found[0]) if found else 0
 
 
-def write_panel_and_events(
-    con: duckdb.DuckDBPyConnection, settings: Settings, build_dir: Path
-) -> dict[str, int]:
+def write_panel_and_events(con: Connection, settings: Settings, build_dir: Path) -> dict[str, int]:
     """Write ``enterprises.parquet``, ``panel.parquet``, ``successions.parquet`` and
     ``events.parquet`` into the build folder; returns the counts: enterprises, panel_rows,
     successions (and the ties left unlinked) and ``events_<kind>`` for every kind."""

@@ -17,11 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from marsad.conventions import ConventionSet, DatasetSpec, PeriodKind
+from marsad.engines.base import Connection
 from marsad.errors import ConfigurationError
 from marsad.ingest import Ledger
 from marsad.ingest.rules import TYPED_SQL, lit, q
@@ -175,7 +175,7 @@ def _conventions(folder: Path | None) -> ConventionSet:
 
 
 def stage_table(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     settings: Settings,
     build_dir: Path,
     dataset: str,
@@ -263,7 +263,7 @@ def _category_sql(rules: SurvivorshipRules) -> str:
 
 
 def write_enterprises(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     settings: Settings,
     build_dir: Path,
     rules: SurvivorshipRules | None = None,

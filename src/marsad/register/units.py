@@ -7,11 +7,13 @@ Linkage then works on units, far fewer than rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-import duckdb
+import pandas as pd
 import pyarrow as pa
 
+from marsad.engines.base import Connection, PartitionedLookups
 from marsad.ingest import DeliveryRecord, Ledger
 from marsad.ingest.rules import lit, q
 from marsad.reference import lookup_commune, section_of_activity_code
@@ -45,7 +47,7 @@ def _rows_sql(spec: SourceSpec, records: list[DeliveryRecord], home: Path) -> st
     )
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def load_rows(con: Connection, settings: Settings) -> None:
     """Table ``source_rows``: every loaded row of every current delivery, with its roles."""
     current = Ledger(settings.ledger_path).current()
     parts = []
@@ -64,68 +66,76 @@ def load_rows(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute("CREATE OR REPLACE TABLE source_rows AS " + " UNION ALL ".join(parts))
 
 
-def _lookup_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Distinct raw values standardised once in Python (ICE, names, communes, forms)."""
+def _texts(**columns: list[str | None]) -> pd.DataFrame:
+    """A frame of text columns whose missing values stay None (not NaN)."""
+    return pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in columns.items()})
+
+
+def _standardised_ices(raw: pd.DataFrame) -> pd.DataFrame:
+    repaired = [repair_ice(v) for v in raw["raw"]]
+    return _texts(
+        raw=list(raw["raw"]),
+        ice=[r[0] for r in repaired],
+        status=[r[1] for r in repaired],
+    )
+
+
+def _standardised_names(raw: pd.DataFrame) -> pd.DataFrame:
     rules = load_name_rules()
-    ices = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT ice FROM source_rows WHERE ice IS NOT NULL"
-        ).fetchall()
-    ]
-    repaired = [repair_ice(v) for v in ices]
-    con.register(
-        "ice_lookup_arrow",
-        pa.table(
-            {
-                "raw": pa.array(ices, pa.string()),
-                "ice": pa.array([r[0] for r in repaired], pa.string()),
-                "status": pa.array([r[1] for r in repaired], pa.string()),
-            }
-        ),
+    std = [rules.standardise(n) for n in raw["raw"]]
+    return _texts(
+        raw=list(raw["raw"]),
+        name_std=[s.name for s in std],
+        form=[s.legal_form for s in std],
     )
-    con.execute("CREATE OR REPLACE TABLE ice_lookup AS SELECT * FROM ice_lookup_arrow")
-    names = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT name FROM source_rows WHERE name IS NOT NULL "
-            "UNION SELECT DISTINCT legal_form FROM source_rows WHERE legal_form IS NOT NULL"
-        ).fetchall()
-    ]
-    std = [rules.standardise(n) for n in names]
-    con.register(
-        "name_lookup_arrow",
-        pa.table(
-            {
-                "raw": pa.array(names, pa.string()),
-                "name_std": pa.array([s.name for s in std], pa.string()),
-                "form": pa.array([s.legal_form for s in std], pa.string()),
-            }
-        ),
-    )
-    con.execute("CREATE OR REPLACE TABLE name_lookup AS SELECT * FROM name_lookup_arrow")
-    places = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT commune FROM source_rows WHERE commune IS NOT NULL"
-        ).fetchall()
-    ]
-    found = [lookup_commune(p) for p in places]
-    con.register(
-        "place_lookup_arrow",
-        pa.table(
-            {
-                "raw": pa.array(places, pa.string()),
-                "commune_code": pa.array([c.code if c else None for c in found], pa.string()),
-                "province": pa.array([c.province if c else None for c in found], pa.string()),
-                "region_code": pa.array([c.region_code if c else None for c in found], pa.string()),
-            }
-        ),
-    )
-    con.execute("CREATE OR REPLACE TABLE place_lookup AS SELECT * FROM place_lookup_arrow")
 
 
-def build_units(con: duckdb.DuckDBPyConnection, max_block: int = 100) -> None:
+def _standardised_places(raw: pd.DataFrame) -> pd.DataFrame:
+    found = [lookup_commune(p) for p in raw["raw"]]
+    return _texts(
+        raw=list(raw["raw"]),
+        commune_code=[c.code if c else None for c in found],
+        province=[c.province if c else None for c in found],
+        region_code=[c.region_code if c else None for c in found],
+    )
+
+
+# Distinct raw values standardised once in Python: table, the values, the function.
+LOOKUPS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.DataFrame]], ...] = (
+    (
+        "ice_lookup",
+        "SELECT DISTINCT ice AS raw FROM source_rows WHERE ice IS NOT NULL",
+        _standardised_ices,
+    ),
+    (
+        "name_lookup",
+        "SELECT DISTINCT name AS raw FROM source_rows WHERE name IS NOT NULL "
+        "UNION SELECT DISTINCT legal_form FROM source_rows WHERE legal_form IS NOT NULL",
+        _standardised_names,
+    ),
+    (
+        "place_lookup",
+        "SELECT DISTINCT commune AS raw FROM source_rows WHERE commune IS NOT NULL",
+        _standardised_places,
+    ),
+)
+
+
+def _lookup_tables(con: Connection) -> None:
+    """Distinct raw values standardised once in Python (ICE, names, communes, forms); on
+    Spark, in parallel over partitions of the distinct values (the same functions)."""
+    for table, values, standardise in LOOKUPS:
+        if isinstance(con, PartitionedLookups):
+            con.map_table(table, values, standardise)
+            continue
+        raw = [r[0] for r in con.execute(values).fetchall()]
+        frame = standardise(pd.DataFrame({"raw": pd.Series(raw, dtype=object)}))
+        arrow = pa.table({c: pa.array(frame[c].tolist(), pa.string()) for c in frame.columns})
+        con.register(f"{table}_arrow", arrow)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table}_arrow")
+
+
+def build_units(con: Connection, max_block: int = 100) -> None:
     """Table ``units`` (one row per unit, standardised) from ``source_rows``.
 
     Rows repeat the same values year after year, so the distinct value combinations of
@@ -228,8 +238,9 @@ def build_units(con: duckdb.DuckDBPyConnection, max_block: int = 100) -> None:
     _add_blocking_keys(con, max_block)
 
 
-def _add_rare_token(con: duckdb.DuckDBPyConnection) -> None:
-    """The rarest word of each name, a blocking key that survives word order changes."""
+def _add_rare_token(con: Connection) -> None:
+    """The rarest word of each name, a blocking key that survives word order changes (the
+    longer word among equally rare ones, then the first in alphabetical order)."""
     con.execute(
         """
         CREATE OR REPLACE TABLE units AS
@@ -239,14 +250,16 @@ def _add_rare_token(con: duckdb.DuckDBPyConnection) -> None:
             SELECT token, count(*) AS n FROM tokens WHERE token <> '' GROUP BY token
         )
         SELECT u.*, r.rare_token FROM units u LEFT JOIN (
-            SELECT unit_id, arg_min(token, n * 1000 - length(token)) AS rare_token
+            SELECT unit_id,
+                   arg_min(token, lpad(CAST(n * 1000 - length(token) AS VARCHAR), 12, '0')
+                                  || token) AS rare_token
             FROM tokens JOIN freq USING (token) GROUP BY unit_id
         ) r USING (unit_id)
         """
     )
 
 
-def _add_blocking_keys(con: duckdb.DuckDBPyConnection, max_block: int) -> None:
+def _add_blocking_keys(con: Connection, max_block: int) -> None:
     """Blocking keys that skip values shared by more than ``max_block`` units.
 
     A key that many units share (a frequent person name in a big city) would make its
