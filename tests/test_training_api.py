@@ -242,6 +242,9 @@ def test_bad_requests_get_the_one_error_shape(setup: Setup) -> None:
         422,
     )
     _error(client.get("/api/training/certificates/2025-00000001-00"), 422)
+    _error(client.get("/api/training/inclusion", headers=manager, params={"of": "all"}), 422)
+    coached = client.get("/api/training/inclusion", headers=manager, params={"of": "coached"})
+    assert coached.json()["breakdown"]["gender"] == {"F": 0, "M": 0, "inconnu": 0}
     _error(
         client.post(
             "/api/training/coaching/plans",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from marsad.errors import InvalidInput
@@ -20,6 +22,7 @@ from marsad.training.inclusion import (
     load_rules,
     profile_of,
 )
+from marsad.training.register_facts import facts_for, in_register
 
 ON = date(2025, 6, 30)
 
@@ -123,3 +126,38 @@ dimensions: {gender: {label: G}}
     for expected in ("starts at 30, expected 21", "youth_max_age", "plausible_age", "size_scheme"):
         assert expected in message
     assert "dimensions" in message
+
+
+def test_register_facts_read_at_once(tmp_path: Path) -> None:
+    """Region and size class of the latest year with a measure up to the date, as the
+    programmes read them; an enterprise the build does not know is left out."""
+    build = tmp_path / "build"
+    build.mkdir()
+    pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E2"],
+            "region_code": ["06", "09"],
+            "section": ["C", "G"],
+            "division": ["10", "47"],
+        }
+    ).to_parquet(build / "enterprises.parquet")
+    lookup = facts_for(build, ["E1", "E2", "E3"], ON)  # no panel yet
+    first = lookup("E1")
+    assert first is not None and first.size_classes == {}
+    assert lookup("E3") is None
+    pd.DataFrame(
+        {
+            "enterprise_id": ["E1", "E1", "E1", "E2"],
+            "year": [2023, 2024, 2026, 2025],
+            "turnover_mad": [5e6, 12e6, 80e6, None],
+            "employees": [4, 9, 40, None],
+            "size_omtpme_2021": ["TPE", "PE", "ME", None],
+        }
+    ).to_parquet(build / "panel.parquet")
+    lookup = facts_for(build, ["E1", "E2"], ON)
+    e1, e2 = lookup("E1"), lookup("E2")
+    assert e1 is not None and e1.year == 2024 and e1.size_classes == {"omtpme_2021": "PE"}
+    assert e2 is not None and e2.region_code == "09" and e2.size_classes["omtpme_2021"] is None
+    assert facts_for(None, ["E1"], ON)("E1") is None
+    assert in_register(build)("E2") and not in_register(build)("E3")
+    assert not in_register(None)("E1")

@@ -121,16 +121,57 @@ def test_cohort_pages_attendance_certificates_and_exports(
         ).status_code
         == 403
     )  # no CSRF
+    assess = f"/backoffice/training/enrolments/{ids['enrolment']}/assessment"
+    assert "Évaluation avant la formation" in manager.get(f"{assess}/before")
+    manager.post(f"{assess}/before", taken_on=str(date.today() - timedelta(days=40)), q_q1="0")
+    wrong = manager.post(f"{assess}/after", expect=422, taken_on="hier", q_q1="0")
+    assert 'id="assess-taken_on-error"' in wrong
+    manager.post(f"{assess}/after", taken_on=str(date.today()), q_q1="0", q_q2="1", q_q3="1")
+    scored = manager.get(url + "?ok=assessment")
+    assert "<td>33</td><td>100</td><td>+67</td>" in scored
+    assert "évaluation a été enregistrée" in status_region(scored)
     manager.post(f"{url}/certificates")
     done = manager.get(url + "?ok=certificates")
     assert "Attestations délivrées" in status_region(done)
     assert done.count(f"{date.today().year}-{ids['enrolment']:08d}-") == 1
     person_page = manager.get(f"/backoffice/training/participants/{ids['person']}")
     assert "Hanane Ouchen" in person_page and "06 61 01 00 00"[:5] in person_page
+    plans = manager.get("/backoffice/training/coaching")
+    assert "Qui est accompagné" in plans and "Rural : 1" in plans and "Hommes : 1" in plans
     plan = manager.get(f"/backoffice/training/coaching/{ids['plan']}")
     assert "Ouvrir un tableau de trésorerie" in plan
     manager.post(f"/backoffice/training/coaching/actions/{ids['action']}", status="done")
     assert "1 faites sur 1" in manager.get(f"/backoffice/training/coaching/{ids['plan']}")
+    bad_plan = manager.post(
+        "/backoffice/training/coaching/new",
+        expect=422,
+        enterprise_id="",
+        participant_id="",
+        partner_code="MAROC_PME",
+        coach="",
+        objectives="",
+        starts_on=str(date.today()),
+    )
+    assert 'id="plan-coach-error"' in bad_plan and 'id="plan-objectives-error"' in bad_plan
+    made_plan = manager.post(
+        "/backoffice/training/coaching/new",
+        enterprise_id="",
+        participant_id=str(ids["person"]),
+        partner_code="MAROC_PME",
+        coach="Meryem Chraibi",
+        objectives="Vendre en ligne\nFacturer",
+        starts_on=str(date.today()),
+    )
+    manager.post(
+        made_plan + "/visit",
+        visited_on=str(date.today()),
+        format="remote",
+        notes="Premier rendez-vous",
+        action_0="Créer la fiche en ligne",
+        due_0=str(date.today() + timedelta(days=14)),
+    )
+    followed = manager.get(made_plan)
+    assert "Créer la fiche en ligne" in followed and "Vendre en ligne" in followed
     full = manager.post(
         f"/backoffice/training/export/cohorts/{ids['cohort']}",
         expect=200,
@@ -153,6 +194,77 @@ def test_cohort_pages_attendance_certificates_and_exports(
     assert "Nom et prénom" not in bare and "Hanane" not in bare and "Téléphone" not in bare
     assert analyst.client.get(f"/backoffice/training/coaching/{ids['plan']}").status_code == 200
     assert analyst.client.get("/backoffice/training/cohorts/999").status_code == 404
+
+
+def test_forms_create_a_cohort_and_enrol(site: tuple[FastAPI, dict[str, int]]) -> None:
+    app, ids = site
+    manager = User(app, "gestionnaire")
+    assert "Nouvelle cohorte" in manager.get("/backoffice/training")
+    start = date.today() + timedelta(days=10)
+    fields = {
+        "code": "COUTS-RBT-1",
+        "module_code": "COUTS-1",
+        "partner_code": "MAROC_PME",
+        "region_code": "04",
+        "commune_code": "01001001",  # Tanger is not in Rabat-Salé-Kénitra
+        "trainer": "Omar Fassi",
+        "language": "zgh",  # the module is given in French and Arabic
+        "capacity": "1",
+        "starts_on": str(start),
+        "ends_on": str(start + timedelta(days=14)),
+    }
+    refused = manager.post("/backoffice/training/cohorts/new", expect=422, **fields)
+    assert 'id="cohort-commune_code-error"' in refused and "pas dans la région" in refused
+    assert 'id="cohort-language-error"' in refused and "langues du module" in refused
+    made = manager.post(
+        "/backoffice/training/cohorts/new", **{**fields, "commune_code": "", "language": "ar"}
+    )
+    assert made.endswith("/sessions/new")
+    long = manager.post(
+        made, expect=422, held_on=str(start), hours="30", place="Rabat", format="in_person"
+    )
+    assert 'id="session-hours-error"' in long and "24 au plus" in long
+    early = manager.post(
+        made,
+        expect=422,
+        held_on=str(start - timedelta(days=1)),
+        hours="3",
+        place="Rabat",
+        format="in_person",
+    )
+    assert 'id="session-held_on-error"' in early and "entre le" in early
+    cohort_url = manager.post(
+        made, held_on=str(start), hours="3", place="Rabat", format="in_person"
+    ).split("?")[0]
+    assert "La séance a été ajoutée" in status_region(manager.get(cohort_url + "?ok=session"))
+    bad = manager.post(
+        "/backoffice/training/participants/new",
+        expect=422,
+        full_name="Amal",
+        email="amal",
+        partner_code="MAROC_PME",
+        enterprise_role="manager",
+    )
+    assert "adresse électronique invalide" in bad and "sauf pour un porteur de projet" in bad
+    person = manager.post(
+        "/backoffice/training/participants/new",
+        full_name="Amal Naciri",
+        gender="F",
+        birth_year="2001",
+        partner_code="MAROC_PME",
+    )
+    number = person.rsplit("/", 1)[1]
+    manager.post(cohort_url + "/enrolments", participant_id=number)
+    page = manager.get(cohort_url)
+    assert "Amal Naciri" in page and "1 inscrits sur 1" in page
+    full = manager.post(cohort_url + "/enrolments", expect=409, participant_id=str(ids["person"]))
+    assert "complète" in full
+    enrolled = re.search(r"/training/enrolments/(\d+)/withdraw", page)
+    assert enrolled
+    manager.post(f"/backoffice/training/enrolments/{enrolled.group(1)}/withdraw")
+    assert "0 inscrits sur 1" in manager.get(cohort_url)
+    analyst = User(app, "analyste")
+    assert analyst.client.get("/backoffice/training/cohorts/new").status_code == 403
 
 
 def _free_port() -> int:

@@ -156,3 +156,16 @@ def gains_of(db: Database, cohort_id: int) -> Gains:
         _mean([a for _, a in pairs]),
         _mean([a - b for b, a in pairs]),
     )
+
+
+def questionnaire_of(db: Database, enrolment_id: int) -> tuple[TrainingModule, Enrolment]:
+    """The module (and its questionnaire) an enrolment is assessed on."""
+    with db.session() as session:
+        enrolment = session.get(Enrolment, enrolment_id)
+        if enrolment is None:
+            raise NotFound(f"L'inscription {enrolment_id} n'existe pas.")
+        cohort = session.get(TrainingCohort, enrolment.cohort_id)
+        module = session.get(TrainingModule, cohort.module_code) if cohort else None
+        if module is None:
+            raise NotFound("Le module de cette inscription n'existe plus.")
+        return module, enrolment

@@ -33,7 +33,9 @@ def read_facts(build_dir: Path, ids: Iterable[str], as_of: date) -> dict[str, En
     try:
         con.register("wanted", pd.DataFrame({"enterprise_id": wanted}))
         sizes: list[str] = []
-        measures = "SELECT NULL::VARCHAR AS enterprise_id WHERE false"
+        measures = """SELECT NULL::VARCHAR AS enterprise_id, NULL::INTEGER AS year,
+                             NULL::DOUBLE AS turnover_mad, NULL::INTEGER AS employees
+                      WHERE false"""
         if panel.is_file():
             columns = {
                 r[0]

@@ -20,7 +20,14 @@ from marsad.training import attendance, certificates, coaching, enrolment
 from marsad.training.assessment import gains_of
 from marsad.training.catalogue import module_dict
 from marsad.training.cohorts import cohort_dict, get_cohort, list_cohorts, session_dict, sessions_of
-from marsad.training.inclusion import age_on, breakdown, categories_of, profile_of
+from marsad.training.inclusion import (
+    InclusionProfile,
+    age_on,
+    breakdown,
+    categories_of,
+    profile_of,
+    rules,
+)
 from marsad.training.models import (
     Certificate,
     Enrolment,
@@ -112,6 +119,38 @@ def inclusion_of(
     people = _enrolled_people(db, cohort_ids)
     lookup = facts_for(build_dir, [p.enterprise_id or "" for p in people], on)
     return breakdown((profile_of(p, lookup) for p in people), on)
+
+
+def coached_inclusion(
+    db: Database, plans: Sequence[Any], build_dir: Path | None, on: date
+) -> dict[str, dict[str, int]]:
+    """The breakdowns of the people and enterprises coached: a plan's participant when it
+    names one, else its enterprise (gender and age unknown, place from the register)."""
+    ids = {p.participant_id for p in plans if p.participant_id is not None}
+    with db.session() as session:
+        people = {
+            x.id: x for x in session.scalars(select(Participant).where(Participant.id.in_(ids)))
+        }
+    firms = [p.enterprise_id or "" for p in plans]
+    firms += [x.enterprise_id or "" for x in people.values()]
+    lookup = facts_for(build_dir, firms, on)
+    profiles = []
+    for plan in plans:
+        person = people.get(plan.participant_id) if plan.participant_id else None
+        if person is not None:
+            profiles.append(profile_of(person, lookup))
+        else:
+            facts = lookup(plan.enterprise_id or "")
+            profiles.append(
+                InclusionProfile(
+                    None,
+                    None,
+                    facts.region_code if facts else None,
+                    None,
+                    facts.size_classes.get(rules().size_scheme) if facts else None,
+                )
+            )
+    return breakdown(profiles, on)
 
 
 def cohort_list(

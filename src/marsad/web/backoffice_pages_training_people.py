@@ -16,7 +16,7 @@ from marsad.training import coaching
 from marsad.training.exports import export_cohort, export_cohorts, export_plans
 from marsad.training.inclusion import label
 from marsad.training.participants import ROLE_LABELS
-from marsad.training.views import participant_view, plan_dict, plan_view
+from marsad.training.views import coached_inclusion, participant_view, plan_dict, plan_view
 from marsad.web.backoffice_pages_forms import e, table
 from marsad.web.backoffice_pages_layout import (
     HOME,
@@ -33,6 +33,7 @@ from marsad.web.backoffice_pages_training import (
     YES,
     csv_response,
     export_form,
+    inclusion_html,
     purpose_of,
 )
 from marsad.web.deps import DB
@@ -173,11 +174,16 @@ def plans_page(request: Request, db: DB, visitor: SignedIn) -> HTMLResponse:
     live = sum(c.agreed - c.dropped for c in total)
     done = sum(c.done for c in total)
     summary = f"{done} actions faites sur {live} convenues (hors abandons)" if live else ""
+    reached = coached_inclusion(db, found, current_build(settings_of(request)), today)
+    writer = visitor.actor.can("coaching.write")
+    new = f' · <a href="{BASE}/coaching/new">Nouveau plan</a>' if writer else ""
     body = f"""<h1>Plans d'accompagnement</h1>
-<p><a href="{BASE}">Retour aux cohortes</a></p>
+<p><a href="{BASE}">Retour aux cohortes</a>{new}</p>
 <p>{e(summary)}</p>
 {table(f"Plans ({len(rows)})", headers, rows, "Aucun plan d'accompagnement.")}
-{export_form(visitor, f"{BASE}/export/coaching", "les plans")}"""
+{export_form(visitor, f"{BASE}/export/coaching", "les plans")}
+<h2>Qui est accompagné</h2>
+{inclusion_html(reached, "Répartition des personnes et entreprises accompagnées")}"""
     return layout(request, visitor, "Plans d'accompagnement", body)
 
 
@@ -213,9 +219,12 @@ def plan_page(request: Request, plan_id: int, db: DB, visitor: SignedIn) -> HTML
         for a in view["action_list"]
     ]
     objectives = "".join(f"<li>{e(o)}</li>" for o in view["objectives"])
+    visit = ""
+    if visitor.actor.can("coaching.write") and view["status"] == "active":
+        visit = f' · <a href="{BASE}/coaching/{view["id"]}/visit">Nouvelle visite</a>'
     counts = view["actions"]
     body = f"""<h1>Plan d'accompagnement n° {view["id"]}</h1>
-<p><a href="{BASE}/coaching">Retour aux plans</a></p>
+<p><a href="{BASE}/coaching">Retour aux plans</a>{visit}</p>
 <dl class="facts">
 <dt>Entreprise</dt><dd>{e(view["enterprise_id"] or "—")}</dd>
 <dt>Coach</dt><dd>{e(view["coach"])}</dd>

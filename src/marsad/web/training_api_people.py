@@ -13,7 +13,13 @@ from pydantic import Field
 from marsad.training import coaching, participants
 from marsad.training.exports import export_cohort, export_cohorts, export_plans
 from marsad.training.register_facts import facts_for, in_register
-from marsad.training.views import inclusion_of, participant_row, participant_view, plan_dict
+from marsad.training.views import (
+    coached_inclusion,
+    inclusion_of,
+    participant_row,
+    participant_view,
+    plan_dict,
+)
 from marsad.training.views import plan_view as plan_detail
 from marsad.web.deps import DB, CurrentActor
 from marsad.web.models import ErrorBody
@@ -114,11 +120,21 @@ def participant(
     return participant_view(db, actor, participant_id, build_of(request), date.today())
 
 
-@router.get("/inclusion", summary="Inclusion breakdown of the participants enrolled")
-def inclusion(request: Request, db: DB, actor: CurrentActor) -> dict[str, Any]:
-    actor.require("training.read")
+@router.get("/inclusion", summary="Inclusion breakdown of the people trained or coached")
+def inclusion(
+    request: Request,
+    db: DB,
+    actor: CurrentActor,
+    of: Literal["enrolled", "coached"] = Query(default="enrolled"),
+) -> dict[str, Any]:
     today = date.today()
-    return {"on": str(today), "breakdown": inclusion_of(db, None, build_of(request), today)}
+    if of == "coached":
+        found = coaching.list_plans(db, actor, limit=100_000)
+        counts = coached_inclusion(db, found, build_of(request), today)
+    else:
+        actor.require("training.read")
+        counts = inclusion_of(db, None, build_of(request), today)
+    return {"on": str(today), "of": of, "breakdown": counts}
 
 
 @router.get("/coaching/plans", summary="Coaching plans and the share of actions done")
