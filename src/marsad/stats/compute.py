@@ -90,7 +90,10 @@ def hierarchy(engine: SqlEngine, spec: DimensionSpec, years: list[int]) -> Dimen
     levels = [expr for expr in spec.levels]
     frame = engine.frame(
         f"SELECT DISTINCT {', '.join(f'{e} AS l{i}' for i, e in enumerate(levels))} "
-        f"FROM base_panel b WHERE {' AND '.join(f'{e} IS NOT NULL' for e in levels)}"
+        f"FROM base_panel b WHERE {' AND '.join(f'{e} IS NOT NULL' for e in levels)} "
+        # one order of the codes whatever the engine: the cube's cells, and so the choice
+        # among equally good secondary suppressions, follow it
+        f"ORDER BY {', '.join(str(i + 1) for i in range(len(levels)))}"
     )
     for row in frame.itertuples(index=False):
         up: str = TOTAL
