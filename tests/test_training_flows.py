@@ -23,7 +23,7 @@ from marsad.training.certificates import (
     well_formed,
 )
 from marsad.training.coaching import action_counts, create_plan, move_action, record_visit
-from marsad.training.cohorts import add_session, sessions_of
+from marsad.training.cohorts import add_session, sessions_of, set_status
 from marsad.training.enrolment import enrol, enrolments_of, withdraw
 from marsad.training.models import TrainingCohort
 from marsad.training.participants import register_participant
@@ -144,6 +144,20 @@ def test_attendance_completion_and_certificates(db: Database) -> None:
     with pytest.raises(InvalidInput, match="chiffres de contrôle"):
         verify(db, wrong)
     assert not verify(db, certificate_number(AFTER.year, 99999)).valid
+    # a closed cohort takes no one; a cancelled one certifies no one
+    closing = cohort(db, manager, code="C-3")
+    set_status(db, manager, closing, "closed")
+    with pytest.raises(Conflict, match="pas ouverte"):
+        enrol(db, manager, closing, people[1])
+    with pytest.raises(Conflict, match="ne peut passer"):
+        set_status(db, manager, closing, "cancelled")
+    set_status(db, manager, closing, "open")
+    late_comer = enrol(db, manager, closing, people[1]).id
+    for sid in [s.id for s in sessions_of(db, closing)]:
+        record_attendance(db, manager, sid, {late_comer: True}, today=AFTER)
+    set_status(db, manager, closing, "cancelled")
+    with pytest.raises(Conflict, match="annulée"):
+        issue(db, manager, late_comer, AFTER)
     # a sheet for people of another cohort, or for a session to come, is refused
     other = cohort(db, manager, code="C-2")
     stranger = enrol(db, manager, other, people[0]).id

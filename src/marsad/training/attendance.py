@@ -127,7 +127,13 @@ def progress_in(session: Session, cohort_id: int, today: date) -> dict[int, Prog
         select(Enrolment.id, Enrolment.status).where(Enrolment.cohort_id == cohort_id)
     ).tuples():
         attended = int(counts.get(enrolment_id, 0))
-        done = planned > 0 and held == planned and attended >= needed and status == "enrolled"
+        done = (
+            cohort.status != "cancelled"
+            and planned > 0
+            and held == planned
+            and attended >= needed
+            and status == "enrolled"
+        )
         out[enrolment_id] = Progress(enrolment_id, attended, planned, held, needed, done)
     return out
 

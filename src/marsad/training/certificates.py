@@ -70,6 +70,9 @@ def issue(db: Database, actor: Actor, enrolment_id: int, on: date) -> Certificat
                 )
                 if enrolment.status != "enrolled":
                     reason = "l'inscription a été retirée"
+                cohort = session.get(TrainingCohort, enrolment.cohort_id)
+                if cohort is not None and cohort.status == "cancelled":
+                    reason = "la cohorte a été annulée"
                 raise Conflict(f"Formation non achevée : {reason}.")
             certificate = Certificate(
                 number=certificate_number(on.year, enrolment_id),

@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marsad.errors import Conflict, InvalidInput, NotFound
 from marsad.operational.auth import Actor
 from marsad.operational.db import Database
 from marsad.programmes.checks import REGIONS, Checks
-from marsad.training.models import COHORT_STATUSES, TrainingCohort, TrainingModule, TrainingSession
+from marsad.training.models import TrainingCohort, TrainingModule, TrainingSession
 from marsad.training.participants import check_commune, check_partner, communes
 
 MAX_CAPACITY = 500
@@ -127,15 +127,32 @@ def add_session(
         return held
 
 
+# status: the statuses a cohort may move to it from
+MOVES: dict[str, tuple[str, ...]] = {
+    "open": ("planned", "closed"),  # enrolment opens (again)
+    "closed": ("open",),  # no more enrolment or session
+    "cancelled": ("planned", "open"),  # never held: no completion, no certificate
+}
+
+
 def set_status(db: Database, actor: Actor, cohort_id: int, status: str) -> TrainingCohort:
+    """Open, close or cancel a cohort (one conditional update from the allowed statuses)."""
     actor.require("training.write")
-    if status not in COHORT_STATUSES:
-        raise InvalidInput(f"Statut inconnu : {status} ; statuts : {', '.join(COHORT_STATUSES)}.")
+    if status not in MOVES:
+        raise InvalidInput(f"Statut inconnu : {status} ; statuts : {', '.join(MOVES)}.")
     with db.session() as session:
         cohort = session.get(TrainingCohort, cohort_id)
         if cohort is None:
             raise NotFound(f"La cohorte {cohort_id} n'existe pas.")
-        cohort.status = status
+        moved = session.execute(
+            update(TrainingCohort)
+            .where(TrainingCohort.id == cohort_id, TrainingCohort.status.in_(MOVES[status]))
+            .values(status=status)
+            .execution_options(synchronize_session=False)
+        )
+        if moved.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(f"La cohorte est « {cohort.status} » : elle ne peut passer à {status}.")
+        session.refresh(cohort)
         return cohort
 
 

@@ -136,6 +136,15 @@ def create_cohort(body: CohortIn, db: DB, actor: CurrentActor) -> dict[str, Any]
     return cohorts.cohort_dict(cohorts.create_cohort(db, actor, body.model_dump()))
 
 
+class StatusIn(Strict):
+    status: Literal["open", "closed", "cancelled"]
+
+
+@router.post("/cohorts/{cohort_id}/status", summary="Open, close or cancel a cohort")
+def cohort_status(cohort_id: Id, body: StatusIn, db: DB, actor: CurrentActor) -> dict[str, Any]:
+    return cohorts.cohort_dict(cohorts.set_status(db, actor, cohort_id, body.status))
+
+
 @router.get("/cohorts/{cohort_id}", summary="One cohort: sessions, participants, results")
 def get_cohort(request: Request, cohort_id: Id, db: DB, actor: CurrentActor) -> dict[str, Any]:
     return cohort_view(db, actor, cohort_id, build_of(request), date.today())
