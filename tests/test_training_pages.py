@@ -263,6 +263,12 @@ def test_forms_create_a_cohort_and_enrol(site: tuple[FastAPI, dict[str, int]]) -
     assert enrolled
     manager.post(f"/backoffice/training/enrolments/{enrolled.group(1)}/withdraw")
     assert "0 inscrits sur 1" in manager.get(cohort_url)
+    manager.post(cohort_url + "/status", status="closed")
+    closed = manager.get(cohort_url + "?ok=closed")
+    assert "inscriptions sont closes" in status_region(closed) and "Clôturée" in closed
+    assert "complète" not in manager.post(
+        cohort_url + "/enrolments", expect=409, participant_id=number
+    )
     analyst = User(app, "analyste")
     assert analyst.client.get("/backoffice/training/cohorts/new").status_code == 403
 

@@ -36,6 +36,9 @@ NOTICES = {
     "assessment": "L'évaluation a été enregistrée et notée.",
     "enrolled": "Le participant a été inscrit.",
     "withdrawn": "L'inscription a été retirée ; la place est libre.",
+    "open": "Les inscriptions sont ouvertes.",
+    "closed": "Les inscriptions sont closes.",
+    "cancelled": "La cohorte est annulée.",
 }
 STATUS = {"planned": "Prévue", "open": "Ouverte", "closed": "Clôturée", "cancelled": "Annulée"}
 YES = {True: "oui", False: "non", None: "—"}

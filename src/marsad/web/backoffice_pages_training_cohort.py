@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from marsad.errors import InvalidInput
 from marsad.register.build import current_build
-from marsad.training import attendance, certificates
+from marsad.training import attendance, certificates, cohorts
 from marsad.training.catalogue import FORMAT_LABELS, LANGUAGE_LABELS
 from marsad.training.inclusion import label
 from marsad.training.views import cohort_view
@@ -28,20 +28,42 @@ from marsad.web.backoffice_pages_layout import (
     layout,
     settings_of,
 )
-from marsad.web.backoffice_pages_training import BASE, NOTICES, YES, export_form, inclusion_html
+from marsad.web.backoffice_pages_training import (
+    BASE,
+    NOTICES,
+    STATUS,
+    YES,
+    export_form,
+    inclusion_html,
+)
 from marsad.web.deps import DB
 
 router = APIRouter(prefix=HOME, route_class=PageRoute, include_in_schema=False)
 
 
-def _writer_tools(visitor: Visitor, cohort_id: int) -> str:
-    """Certificates, a session, an enrolment by participant number (for who may write)."""
+STATUS_ACTIONS = {
+    "open": "Rouvrir les inscriptions",
+    "closed": "Clore les inscriptions",
+    "cancelled": "Annuler la cohorte",
+}
+
+
+def _writer_tools(visitor: Visitor, cohort_id: int, status: str) -> str:
+    """Certificates, a session, an enrolment by participant number, the cohort's status
+    (for who may write)."""
     if not visitor.actor.can("training.write"):
         return ""
     url = f"{BASE}/cohorts/{cohort_id}"
+    moves = "".join(
+        f'<form method="post" action="{url}/status" class="inline">{csrf_field(visitor)}'
+        f'<input type="hidden" name="status" value="{target}">'
+        f'<button type="submit">{text}</button></form> '
+        for target, text in STATUS_ACTIONS.items()
+        if status in cohorts.MOVES[target]
+    )
     return (
         f'<form method="post" action="{url}/certificates" class="inline">{csrf_field(visitor)}'
-        '<button type="submit">Délivrer les attestations</button></form> '
+        f'<button type="submit">Délivrer les attestations</button></form> {moves}'
         f'<a class="button" href="{url}/sessions/new">Ajouter une séance</a></p>'
         f'<form method="post" action="{url}/enrolments" class="bo-form filters-row">'
         f'{csrf_field(visitor)}<div class="field"><label for="enrol-participant">N° du '
@@ -161,7 +183,7 @@ def cohort_page(
         "Action",
     ]
     gains = view["gains"]
-    certify = _writer_tools(visitor, cohort_id)
+    certify = _writer_tools(visitor, cohort_id, view["status"])
     personal = (
         ""
         if view["personal_data"]
@@ -173,6 +195,7 @@ def cohort_page(
     body = f"""<h1>Cohorte {e(view["code"])} — {e(module.get("title", view["module_code"]))}</h1>
 <p><a href="{BASE}">Retour aux cohortes</a></p>
 <dl class="facts">
+<dt>Statut</dt><dd>{e(STATUS.get(view["status"], view["status"]))}</dd>
 <dt>Organisateur</dt><dd>{e(view["partner_code"])}</dd>
 <dt>Région</dt><dd>{e(label("region", view["region_code"]))}</dd>
 <dt>Formateur</dt><dd>{e(view["trainer"])}</dd>
@@ -234,3 +257,12 @@ async def certify(request: Request, cohort_id: int, db: DB, visitor: SignedIn) -
         raise InvalidInput("Numéro de cohorte invalide.")
     await run_in_threadpool(certificates.issue_all, db, visitor.actor, cohort_id, date.today())
     return RedirectResponse(f"{BASE}/cohorts/{cohort_id}?ok=certificates", status_code=303)
+
+
+@router.post("/training/cohorts/{cohort_id}/status", response_class=HTMLResponse)
+async def cohort_status(request: Request, cohort_id: int, db: DB, visitor: SignedIn) -> Response:
+    status = (await request.form()).get("status")
+    if status not in cohorts.MOVES or not 1 <= cohort_id <= MAX_ID:
+        raise InvalidInput("Statut de cohorte inconnu.")
+    await run_in_threadpool(cohorts.set_status, db, visitor.actor, cohort_id, str(status))
+    return RedirectResponse(f"{BASE}/cohorts/{cohort_id}?ok={status}", status_code=303)
