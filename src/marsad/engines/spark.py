@@ -47,7 +47,12 @@ class SparkCursor:
             return self._frame.toArrow()
 
     def df(self) -> pd.DataFrame:
-        return self.arrow().to_pandas()
+        """As DuckDB gives it: decimals as floating-point numbers."""
+        table = self.arrow()
+        for i, field in enumerate(table.schema):
+            if pa.types.is_decimal(field.type):
+                table = table.set_column(i, field.name, table.column(i).cast(pa.float64()))
+        return table.to_pandas()
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         if self._rows is None:
@@ -253,7 +258,9 @@ class SparkEngine:
     def _materialise(self, name: str, frame: DataFrame) -> None:
         folder = self.work_dir / "tables" / f"{name}-{next(self._versions)}"
         frame.write.mode("overwrite").parquet(uri(str(folder)))
-        self.session.read.parquet(uri(str(folder))).createOrReplaceTempView(name)
+        # read back with the schema it was written with (no job to infer it)
+        stored = self.session.read.schema(frame.schema).parquet(uri(str(folder)))
+        stored.createOrReplaceTempView(name)
         self._views.add(name)
 
 

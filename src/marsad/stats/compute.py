@@ -125,6 +125,11 @@ def compute_table(
     cells = full.merge(cells, on=ids, how="left")
     cells = cells.fillna({c: 0.0 for c in CELL_COLUMNS})
     cells["n"] = cells["n"].astype(np.int64)
+    # A sum of floating-point numbers depends, in its last bits, on the order an engine
+    # adds them in; the measures are in cents or units, so rounding to a millionth gives
+    # every engine the same cells, and so the same suppressions.
+    measures = [c for c in CELL_COLUMNS if c != "n"]
+    cells[measures] = cells[measures].round(6)
     if indicator.kind == "count":
         return ProtectionTable(spec.id, spec.indicator, "count", tuple(dimensions), cells)
     return ProtectionTable(spec.id, spec.indicator, "magnitude", tuple(dimensions), cells)
