@@ -86,10 +86,10 @@ def test_the_rules_link_a_person_to_the_company_of_the_same_name(tmp_path: Path)
             _enterprise("S1", "EPPA", "PP", creation_date=date(2022, 5, 2)),
             # another person sharing the family name, same day and place: a relative
             _enterprise("S2", "EPPA", "PP", creation_date=date(2022, 5, 2)),
-            # the right name, but created three years later: not a formalisation
-            _enterprise("S3", "EPPA", "PP", creation_date=date(2025, 5, 2)),
-            # the right name in another region
-            _enterprise("S4", "EPPA", "PP", creation_date=date(2022, 4, 2), region_code="01"),
+            # the right name, but created three years later (elsewhere): not a formalisation
+            _enterprise("S3", "EPPA", "PP", creation_date=date(2025, 5, 2), province="P3"),
+            # the right name in another province
+            _enterprise("S4", "EPPA", "PP", creation_date=date(2022, 4, 2), province="P2"),
         ],
         {
             "A1": "karim benali",
@@ -113,10 +113,10 @@ def test_two_equally_good_companies_leave_the_person_unlinked(tmp_path: Path) ->
         tmp_path,
         [
             _enterprise("A1", "AE", None, dissolution_date=date(2022, 3, 1)),
-            _enterprise("S1", "EPPA", "PP", creation_date=date(2022, 5, 2)),
+            _enterprise("S1", "EPMA", "SARL_AU", creation_date=date(2022, 5, 2)),
             _enterprise("S2", "EPMA", "SARL_AU", creation_date=date(2022, 6, 2)),
         ],
-        {"A1": "karim benali", "S1": "benali karim", "S2": "karim benali negoce"},
+        {"A1": "karim benali", "S1": "benali karim services", "S2": "karim benali negoce"},
     )
     counts = write_successions(duckdb.connect(), build)
     assert counts == {"successions": 0, "successions_tied": 1}
@@ -124,7 +124,8 @@ def test_two_equally_good_companies_leave_the_person_unlinked(tmp_path: Path) ->
 
 
 def test_weak_evidence_is_not_a_link(tmp_path: Path) -> None:
-    """One shared word with a trader, or a full name confirmed by nothing, links nothing."""
+    """One shared word with a trader, a full name confirmed by nothing, or a name that
+    another trader of the province carries, without the activity, link nothing."""
     build = _toy_build(
         tmp_path,
         [
@@ -144,6 +145,16 @@ def test_weak_evidence_is_not_a_link(tmp_path: Path) -> None:
         {"A1": "karim benali", "S1": "benali samir", "A2": "nadia tazi", "S2": "nadia tazi"},
     )
     assert write_successions(duckdb.connect(), build)["successions"] == 0
+    homonyms = _toy_build(
+        tmp_path / "homonyms",
+        [
+            _enterprise("A1", "AE", None, dissolution_date=date(2022, 3, 1)),
+            _enterprise("S1", "EPPA", "PP", creation_date=date(2022, 5, 2), division="10"),
+            _enterprise("T1", "EPPA", "PP", creation_date=date(2001, 5, 2)),
+        ],
+        {"A1": "karim benali", "S1": "benali karim", "T1": "karim benali"},
+    )
+    assert write_successions(duckdb.connect(), homonyms)["successions"] == 0
 
 
 def test_rules_are_checked_with_clear_messages() -> None:

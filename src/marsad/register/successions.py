@@ -8,14 +8,15 @@ the clustering of units into enterprises is untouched.
 
 The rules are data (``data/successions.yaml``): which enterprises may precede and follow,
 the window around the deregistration date, and the points each piece of evidence gives:
-the person's name in the company's name (every token, or one rare token), the place
-(commune, province; the region is required), the activity (NMA division, section) and the
+the person's name in the company's name (every word, for a name that no other person of
+the province carries or for a common one, or one rare word), the place (the same commune
+or another of the province), the activity (NMA division, section) and the
 delay. A candidate pair becomes a link when its points reach the threshold and it is the
 best candidate of both enterprises, with no tie: two equally good candidates are left
 unlinked (and counted), since nothing says which is the right one.
 
 ``successions.parquet`` (one line per link): predecessor_id, successor_id, score,
-name_evidence (full | partial), place_evidence (commune | province | region),
+name_evidence (full | full_common | partial), place_evidence (commune | province),
 activity_evidence (division | section | unknown | other), days (creation minus
 deregistration), deregistration_date, creation_date, successor_category,
 successor_legal_form.
@@ -72,7 +73,7 @@ class Weights(_Strict):
     def _levels(self) -> Weights:
         wanted = {
             "name": {"full", "full_common", "partial"},
-            "place": {"commune", "province", "region"},
+            "place": {"commune", "province"},
             "activity": {"division", "section", "unknown", "other"},
             "timing": {"near", "far"},
         }
@@ -120,11 +121,13 @@ def _case(column: str, weights: dict[str, float]) -> str:
 
 
 def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
-    """Scored candidate pairs (every pair inside the window sharing a region and a name
-    token), before the best-candidate rule."""
+    """Scored candidate pairs, before the best-candidate rule: every company of the
+    person's province created inside the window whose name holds the rarest word of the
+    person's name (a full name holds it; a partial match is on it)."""
     ent = f"read_parquet({lit(str(build_dir / 'enterprises.parquet'))})"
     units = f"read_parquet({lit(str(build_dir / 'units.parquet'))})"
     w, n = rules.window, rules.names
+    words = "list_distinct(list_filter(string_split({0}, ' '), x -> x <> ''))"
     return f"""
     WITH pred AS (
         SELECT enterprise_id, dissolution_date AS left_on, commune_code, province,
@@ -132,71 +135,75 @@ def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
         FROM {ent}
         WHERE {_in("category", rules.predecessor.categories)}
           AND {_in("legal_form", rules.predecessor.legal_forms)}
-          AND dissolution_date IS NOT NULL AND region_code IS NOT NULL
+          AND dissolution_date IS NOT NULL AND province IS NOT NULL
     ), succ AS (
         SELECT enterprise_id, creation_date, category, legal_form, commune_code, province,
                region_code, division, section
         FROM {ent}
         WHERE {_in("category", rules.successor.categories)}
           AND {_in("legal_form", rules.successor.legal_forms)}
-          AND creation_date IS NOT NULL AND region_code IS NOT NULL
-    ), persons AS (  -- every person of the register, for the rarity of a token
-        SELECT DISTINCT u.enterprise_id, t.token
-        FROM {units} u, unnest(string_split(u.name_std, ' ')) AS t(token)
-        WHERE u.person AND t.token <> ''
-    ), rarity AS (
-        SELECT token, count(DISTINCT enterprise_id)
-                      / (SELECT count(DISTINCT enterprise_id) FROM persons) AS share
-        FROM persons GROUP BY token
-    ), pnames AS (  -- each spelling of each predecessor's person name, with its tokens
-        SELECT DISTINCT u.enterprise_id, u.name_std,
-               len(list_distinct(list_filter(string_split(u.name_std, ' '), x -> x <> '')))
-                   AS tokens
-        FROM {units} u JOIN pred USING (enterprise_id)
+          AND creation_date IS NOT NULL AND province IS NOT NULL
+    ), person_names AS (  -- every spelling of every person's name, with its province
+        SELECT DISTINCT u.enterprise_id, u.name_std, e.province,
+               {words.format("u.name_std")} AS words
+        FROM {units} u JOIN {ent} e USING (enterprise_id)
         WHERE u.person AND coalesce(u.name_std, '') <> ''
-    ), ptok AS (
-        SELECT DISTINCT p.enterprise_id, p.name_std, p.tokens, t.token, d.region_code,
-               d.left_on
-        FROM pnames p JOIN pred d USING (enterprise_id),
-             unnest(string_split(p.name_std, ' ')) AS t(token) WHERE t.token <> ''
-    ), stok AS (  -- each spelling of each successor's name
-        SELECT DISTINCT u.enterprise_id, u.name_std, t.token, s.region_code, s.creation_date
-        FROM {units} u JOIN succ s USING (enterprise_id),
-             unnest(string_split(u.name_std, ' ')) AS t(token)
-        WHERE NOT u.person AND t.token <> ''
-    ), spellings AS (
-        SELECT pt.enterprise_id AS pred_id, st.enterprise_id AS succ_id,
-               pt.name_std AS pname, st.name_std AS sname, any_value(pt.tokens) AS tokens,
-               count(DISTINCT pt.token) AS shared,
-               bool_or(length(pt.token) >= {n.min_token_length}
-                       AND coalesce(r.share, 0) <= {n.max_token_share!r}) AS rare
-        FROM ptok pt
-        JOIN stok st ON st.token = pt.token AND st.region_code = pt.region_code
-             AND st.creation_date BETWEEN pt.left_on - INTERVAL {w.days_before} DAY
-                                      AND pt.left_on + INTERVAL {w.days_after} DAY
-        LEFT JOIN rarity r ON r.token = pt.token
+    ), rarity AS (  -- share of the register's persons whose name holds a word
+        SELECT token, count(DISTINCT enterprise_id)
+                      / (SELECT count(DISTINCT enterprise_id) FROM person_names) AS share
+        FROM person_names, unnest(words) AS t(token) GROUP BY token
+    ), homonyms AS (  -- persons and traders of a province per name (word order aside)
+        SELECT province, array_to_string(list_sort(words), ' ') AS name_key,
+               count(DISTINCT enterprise_id) AS persons
+        FROM (SELECT enterprise_id, province, words FROM person_names
+              UNION ALL
+              SELECT DISTINCT u.enterprise_id, e.province, {words.format("u.name_std")}
+              FROM {units} u JOIN {ent} e USING (enterprise_id)
+              WHERE e.legal_form = 'PP' AND NOT u.person AND coalesce(u.name_std, '') <> '')
         GROUP BY ALL
-    ), homonyms AS (  -- persons of the register per spelling of a name (word order aside)
-        SELECT array_to_string(list_sort(list_distinct(string_split(name_std, ' '))), ' ')
-                   AS name_key, count(DISTINCT enterprise_id) AS persons
-        FROM {units} WHERE person AND coalesce(name_std, '') <> '' GROUP BY ALL
+    ), rarest AS (  -- each spelling of each predecessor's name and its rarest word
+        SELECT p.enterprise_id, p.name_std, p.words, d.province, d.left_on,
+               arg_min(r.token, r.share) AS rare_token, min(r.share) AS rare_share
+        FROM person_names p JOIN pred d USING (enterprise_id)
+        JOIN (SELECT DISTINCT enterprise_id, name_std, unnest(words) AS token
+              FROM person_names) w USING (enterprise_id, name_std)
+        JOIN rarity r ON r.token = w.token
+        GROUP BY ALL
+    ), pnames AS (
+        SELECT r.*, h.persons AS homonyms FROM rarest r
+        LEFT JOIN homonyms h ON h.province = r.province
+             AND h.name_key = array_to_string(list_sort(r.words), ' ')
+    ), snames AS (  -- each spelling of each successor's name, one line per word
+        SELECT DISTINCT u.enterprise_id, s.province, s.creation_date, s.legal_form,
+               {words.format("u.name_std")} AS words, t.token
+        FROM {units} u JOIN succ s USING (enterprise_id),
+             unnest({words.format("u.name_std")}) AS t(token)
+        WHERE NOT u.person
+    ), spellings AS (
+        SELECT p.enterprise_id AS pred_id, s.enterprise_id AS succ_id,
+               len(list_intersect(p.words, s.words)) = len(p.words) AS every_word,
+               -- nobody else of the province carries the name: the predecessor and, for
+               -- a trader of that very name, the candidate itself apart
+               coalesce(p.homonyms, 1) - 1 - CASE WHEN s.legal_form = 'PP'
+                   AND len(list_intersect(p.words, s.words)) = len(s.words) THEN 1 ELSE 0 END
+                   <= 0 AS unique_name,
+               length(p.rare_token) >= {n.min_token_length}
+                   AND p.rare_share <= {n.max_token_share!r}
+                   AND s.legal_form IS DISTINCT FROM 'PP' AS rare_word
+        FROM pnames p
+        JOIN snames s ON s.token = p.rare_token AND s.province = p.province
+             AND s.creation_date BETWEEN p.left_on - INTERVAL {w.days_before} DAY
+                                     AND p.left_on + INTERVAL {w.days_after} DAY
     ), named AS (
-        SELECT sp.pred_id, sp.succ_id,
-               CASE WHEN bool_or(sp.shared = sp.tokens AND coalesce(h.persons, 1) <= 1)
-                        THEN 'full'
-                    WHEN bool_or(sp.shared = sp.tokens) THEN 'full_common'
-                    WHEN bool_or(sp.rare) AND NOT any_value(s.legal_form = 'PP')
-                        THEN 'partial' END AS name_evidence
-        FROM spellings sp
-        JOIN succ s ON s.enterprise_id = sp.succ_id
-        LEFT JOIN homonyms h ON h.name_key = array_to_string(
-            list_sort(list_distinct(string_split(sp.pname, ' '))), ' ')
-        GROUP BY sp.pred_id, sp.succ_id
+        SELECT pred_id, succ_id,
+               CASE WHEN bool_or(every_word AND unique_name) THEN 'full'
+                    WHEN bool_or(every_word) THEN 'full_common'
+                    WHEN bool_or(rare_word) THEN 'partial' END AS name_evidence
+        FROM spellings GROUP BY pred_id, succ_id
     ), evidence AS (
         SELECT n.pred_id, n.succ_id, n.name_evidence,
                CASE WHEN p.commune_code = s.commune_code THEN 'commune'
-                    WHEN p.province = s.province THEN 'province' ELSE 'region' END
-                   AS place_evidence,
+                    ELSE 'province' END AS place_evidence,
                CASE WHEN p.division IS NULL OR s.division IS NULL THEN 'unknown'
                     WHEN p.division = s.division THEN 'division'
                     WHEN p.section = s.section THEN 'section' ELSE 'other' END
