@@ -151,6 +151,15 @@ def test_from_catalogue_to_certificate_over_http(setup: Setup) -> None:
     assert view["inclusion"]["area"]["rural"] == 2
     assert sum(view["inclusion"]["size_class"].values()) == 2
     assert view["participants"][0]["full_name"].startswith("Gérant")
+    listed = client.get("/api/training/participants", headers=manager).json()
+    assert {p["full_name"] for p in listed} == {"Gérant 0", "Gérant 1", "Gérant 2"}
+    db = Database(client.app.state.settings.operational_url)
+    with db.session() as session:
+        reads = session.scalars(
+            select(AccessLog.subject).where(AccessLog.action == "training.read")
+        )
+        assert set(reads) == {"cohorte FACT-TNG-1", "participants tous organisateurs"}
+    db.dispose()
     hidden = client.get(
         f"/api/training/cohorts/{cid}", headers={"Authorization": tokens["analyst"]}
     )

@@ -10,6 +10,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
+from marsad.conventions.model import Sensitivity
+from marsad.operational.auth import record
+from marsad.operational.exports import may_see
 from marsad.training import coaching, participants
 from marsad.training.exports import export_cohort, export_cohorts, export_plans
 from marsad.training.register_facts import facts_for, in_register
@@ -104,6 +107,9 @@ def list_participants(
     )
     today = date.today()
     lookup = facts_for(build_of(request), [p.enterprise_id or "" for p in found], today)
+    if found and may_see(actor, Sensitivity.personal):  # names and contacts were read
+        subject = f"participants {partner_code or 'tous organisateurs'}"
+        record(db, actor, "training.read", subject, "liste des participants", {"rows": len(found)})
     return [participant_row(p, actor, lookup, today) for p in found]
 
 
