@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from marsad.cli.app import app
-from marsad.errors import MarsadError
+from marsad.errors import Conflict, MarsadError
 from marsad.ingest import Deliverer, ingest_folder
 from marsad.register.build import build_register
 from marsad.release import ReleaseStore, make_release
@@ -165,3 +165,22 @@ def test_cli_release_and_releases(home: Settings, first: dict) -> None:
     assert result.exit_code == 0, result.output
     listed = json.loads(result.stdout)
     assert first["id"] in [r["id"] for r in listed]
+
+
+def test_a_release_whose_suppression_leaves_a_cell_exposed_is_refused(
+    home: Settings, first: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a suppression that hides the primary cells and nothing else: the audit must catch it
+    from marsad.confidentiality.protector import Protector
+
+    monkeypatch.setattr(Protector, "run_subtables", lambda self: None)
+    monkeypatch.setattr(Protector, "repair", lambda self, exposed: None)
+    monkeypatch.setattr(Protector, "singletons", lambda self: False)
+    store = ReleaseStore(home.home)
+    before = store.ids()
+    in_process = get_settings(home.home, release_years=2, workers=1)
+    with pytest.raises(Conflict) as caught:
+        make_release(in_process, table_ids=TABLES)
+    assert "audit" in str(caught.value) and caught.value.details
+    assert store.ids() == before
+    assert not list((home.home / "releases").glob(".tmp-*"))

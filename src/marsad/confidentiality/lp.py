@@ -136,7 +136,7 @@ class DeviationModel:
 
 
 class RangeModel:
-    """min and max of one variable subject to ``matrix @ x = rhs`` and ``x >= 0``."""
+    """min or max of one variable subject to ``matrix @ x = rhs`` and ``x >= 0``."""
 
     def __init__(self, matrix: sparse.spmatrix, rhs: np.ndarray) -> None:
         self.size = matrix.shape[1]
@@ -144,19 +144,26 @@ class RangeModel:
         # a new objective keeps the last basis primal feasible: primal simplex restarts from it
         self.solver.setOptionValue("simplex_strategy", 4)
         self.index = np.arange(self.size, dtype=np.int32)
+        self.last: int | None = None
 
-    def range(self, column: int) -> tuple[float, float]:
-        out: list[float] = []
-        for sign in (1.0, -1.0):
-            cost = np.zeros(self.size)
-            cost[column] = sign
-            self.solver.changeColsCost(self.size, self.index, cost)
+    def extreme(self, column: int, *, maximise: bool) -> tuple[float, np.ndarray | None]:
+        """The optimum and an optimal point; ``inf`` and no point when unbounded above.
+
+        A solve that ends neither optimal nor unbounded is tried once more from scratch;
+        if it fails again the optimum is ``nan``, which no protection goal accepts.
+        """
+        if self.last is not None and self.last != column:
+            self.solver.changeColCost(self.last, 0.0)
+        self.solver.changeColCost(column, -1.0 if maximise else 1.0)
+        self.last = column
+        for attempt in range(2):
+            if attempt:
+                self.solver.clearSolver()
             self.solver.run()
             status = self.solver.getModelStatus()
-            if status == highspy.HighsModelStatus.kUnbounded:
-                out.append(np.inf if sign < 0 else 0.0)
-            elif status != highspy.HighsModelStatus.kOptimal:
-                out.append(np.nan)
-            else:
-                out.append(float(self.solver.getSolution().col_value[column]))
-        return out[0], out[1]
+            if status == highspy.HighsModelStatus.kOptimal:
+                point = np.asarray(self.solver.getSolution().col_value, dtype=float)
+                return float(point[column]), point
+            if status == highspy.HighsModelStatus.kUnbounded and maximise:
+                return float(np.inf), None
+        return float(np.nan), None

@@ -20,7 +20,6 @@ Method (documented in docs/confidentiality.md):
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from marsad.confidentiality.audit import AuditReport, audit
-from marsad.confidentiality.lp import EPS, DeviationModel, relation_matrix
 from marsad.confidentiality.model import (
     STATUS_FREE,
     STATUS_PRIMARY,
@@ -38,8 +36,9 @@ from marsad.confidentiality.model import (
 )
 from marsad.confidentiality.periods import merge_results, split_periods
 from marsad.confidentiality.primary import primary_status
+from marsad.confidentiality.protector import Protector
 from marsad.confidentiality.rules import DisclosureRules
-from marsad.confidentiality.system import CellSystem, Relation, build_system
+from marsad.confidentiality.system import CellSystem, build_system
 from marsad.errors import InvalidInput
 
 MAX_REPAIR_ROUNDS = 20
@@ -57,174 +56,6 @@ class ProtectionResult:
 
     def status(self, table_id: str) -> pd.Series:
         return self.tables[table_id]["status"]
-
-
-def _costs(value: np.ndarray, rules: DisclosureRules) -> np.ndarray:
-    if rules.cost == "value":
-        return value + 1e-3
-    if rules.cost == "cells":
-        return np.ones_like(value)
-    return 1.0 + np.log1p(value)
-
-
-class _Protector:
-    def __init__(self, system: CellSystem, rules: DisclosureRules, fixed: np.ndarray) -> None:
-        self.system = system
-        size = len(system.keys)
-        self.hidden = np.zeros(size, dtype=bool)
-        self.primary = np.zeros(size, dtype=bool)
-        self.rule = np.full(size, None, dtype=object)
-        self.up = np.zeros(size)  # own protection of primary cells
-        self.down = np.zeros(size)
-        # deviation a hidden cell must absorb, by the subtable whose solution moved it
-        self.carried: dict[int, dict[int, tuple[float, float]]] = {}
-        self.fixed = fixed
-        self.cost = _costs(system.value, rules)
-        self.done: dict[tuple[int, int], tuple[float, float]] = {}
-        self.models: dict[int, tuple[DeviationModel, dict[int, int]]] = {}
-        self.subtables_of_cell: dict[int, list[int]] = {}
-        for s_index, sub in enumerate(system.subtables):
-            for cell in sub.cells:
-                self.subtables_of_cell.setdefault(int(cell), []).append(s_index)
-
-    def mark_primary(self, gidx: np.ndarray, prim: pd.DataFrame) -> None:
-        hit = prim["status"].to_numpy() == STATUS_PRIMARY
-        for g, rule, lower, upper in zip(
-            gidx[hit], prim["rule"][hit], prim["lower"][hit], prim["upper"][hit], strict=True
-        ):
-            self.primary[g] = self.hidden[g] = True
-            self.rule[g] = self.rule[g] or rule
-            self.up[g] = max(self.up[g], float(upper))
-            self.down[g] = max(self.down[g], float(lower))
-
-    def wanted(self, g: int, s_index: int) -> tuple[float, float]:
-        """What cell ``g`` must be able to move by inside subtable ``s_index``."""
-        if self.primary[g]:
-            return float(self.up[g]), float(self.down[g])
-        up = down = 0.0
-        for origin, (u, d) in self.carried.get(g, {}).items():
-            if origin != s_index:
-                up, down = max(up, u), max(down, d)
-        return up, down
-
-    def _solve(
-        self,
-        cells: np.ndarray,
-        relations: list[Relation],
-        target_global: int,
-        need: tuple[float, float],
-        origin: int,
-    ) -> bool:
-        """Protect one cell inside a system of cells; hide what must move. False if impossible.
-
-        ``origin`` is the subtable solved (-1 for a whole linked system, whose deviations
-        are consistent everywhere and carry nothing).
-        """
-        cached = self.models.get(origin)
-        if cached is None:
-            model = DeviationModel(relation_matrix(cells, relations), self.system.value[cells])
-            where = {int(c): i for i, c in enumerate(cells)}
-            if origin >= 0:
-                self.models[origin] = (model, where)
-        else:
-            model, where = cached
-        target = where[target_global]
-        cost = np.where(self.hidden[cells], 0.0, self.cost[cells])
-        fixed = self.fixed[cells]
-        ok = True
-        for upwards, amount in ((True, need[0]), (False, need[1])):
-            if amount <= EPS:
-                continue
-            result = model.solve(target, amount, upwards, cost, fixed)
-            if result is None:
-                ok = False
-                continue
-            plus, minus = result
-            moved = np.flatnonzero((plus + minus) > EPS * max(1.0, amount))
-            for local in moved:
-                g = int(cells[local])
-                if g == target_global:
-                    continue
-                if not self.hidden[g]:
-                    self.hidden[g] = True
-                    cost[local] = 0.0
-                if origin >= 0 and not self.primary[g]:
-                    carried = self.carried.setdefault(g, {})
-                    u, d = carried.get(origin, (0.0, 0.0))
-                    carried[origin] = (max(u, float(plus[local])), max(d, float(minus[local])))
-        return ok
-
-    def run_subtables(self) -> None:
-        queue = deque(range(len(self.system.subtables)))
-        queued = set(queue)
-        while queue:
-            s_index = queue.popleft()
-            queued.discard(s_index)
-            sub = self.system.subtables[s_index]
-            if not sub.relations:
-                continue
-            before = self.hidden.copy()
-            for g in sub.cells[self.hidden[sub.cells]]:
-                g = int(g)
-                wanted = self.wanted(g, s_index)
-                if wanted[0] <= EPS and wanted[1] <= EPS:
-                    continue
-                done = self.done.get((s_index, g))
-                if done is not None and done[0] >= wanted[0] and done[1] >= wanted[1]:
-                    continue
-                self.done[(s_index, g)] = wanted
-                self._solve(sub.cells, sub.relations, g, wanted, s_index)
-            for g in np.flatnonzero(self.hidden & ~before):
-                for other in self.subtables_of_cell.get(int(g), []):
-                    if other != s_index and other not in queued:
-                        queue.append(other)
-                        queued.add(other)
-
-    def component(self, start: int) -> tuple[np.ndarray, list[Relation]]:
-        """Every cell and relation linked to ``start`` through relations."""
-        by_cell = self.by_cell
-        seen_cells = {start}
-        seen_rel: set[int] = set()
-        stack = [start]
-        while stack:
-            cell = stack.pop()
-            for r in by_cell.get(cell, []):
-                if r in seen_rel:
-                    continue
-                seen_rel.add(r)
-                rel = self.system.relations[r]
-                for member in (rel.total, *rel.children.tolist()):
-                    if member not in seen_cells:
-                        seen_cells.add(member)
-                        stack.append(member)
-        return np.array(sorted(seen_cells), dtype=np.int64), [
-            self.system.relations[r] for r in sorted(seen_rel)
-        ]
-
-    def repair(self, exposed: list[int]) -> None:
-        self.by_cell = self.system.relations_by_cell()
-        for g in exposed:
-            cells, relations = self.component(g)
-            self._solve(cells, relations, g, (float(self.up[g]), float(self.down[g])), -1)
-
-    def singletons(self) -> bool:
-        """Hide a third cell where two hidden cells of a relation include a singleton."""
-        changed = False
-        for rel in self.system.relations:
-            members = np.concatenate([[rel.total], rel.children])
-            hidden = members[self.hidden[members]]
-            singles = (self.system.n[hidden] == 1) & self.system.magnitude[hidden]
-            if len(hidden) != 2 or not singles.any():
-                continue
-            if not self.primary[hidden].any():
-                continue
-            free = members[~self.hidden[members] & ~self.fixed[members]]
-            if not len(free):
-                continue
-            pick = int(free[np.argmin(self.cost[free])])
-            self.hidden[pick] = True
-            changed = True
-        return changed
 
 
 def protect(
@@ -267,7 +98,7 @@ def _protect(
         table.validate()
     system = build_system(tables)
     fixed = np.isin(system.keys, list(known or {}))
-    protector = _Protector(system, rules, fixed)
+    protector = Protector(system, rules, fixed)
     primaries = {t.id: primary_status(t, rules) for t in tables}
     for table in tables:
         protector.mark_primary(system.positions[table.id], primaries[table.id])
@@ -275,11 +106,12 @@ def _protect(
     protector.run_subtables()
     rounds = 0
     while True:
-        changed = protector.singletons()
+        while protector.singletons():  # each pass hides more cells: it ends
+            pass
         result = _result(tables, system, protector, primaries, rounds)
         report = audit(tables, result, rules, known=known)
         result.audit = report
-        if report.valid and not changed:
+        if report.valid:
             return _drop_redundant(tables, system, protector, primaries, rules, known, result)
         if rounds >= MAX_REPAIR_ROUNDS:
             return result  # after too many rounds the caller refuses what the audit finds
@@ -293,7 +125,7 @@ def _protect(
 def _drop_redundant(
     tables: list[ProtectionTable],
     system: CellSystem,
-    protector: _Protector,
+    protector: Protector,
     primaries: dict[str, pd.DataFrame],
     rules: DisclosureRules,
     known: dict[str, float] | None,
@@ -322,7 +154,7 @@ def _drop_redundant(
 def _result(
     tables: list[ProtectionTable],
     system: CellSystem,
-    protector: _Protector,
+    protector: Protector,
     primaries: dict[str, pd.DataFrame],
     rounds: int,
 ) -> ProtectionResult:

@@ -79,8 +79,14 @@ def _table_relations(table: ProtectionTable, gidx: np.ndarray) -> list[Relation]
         kids["_parent"] = kids[dim.id].map(dim.parent)
         totals = frame.rename(columns={dim.id: "_parent", "_g": "_total"})
         merged = kids.merge(totals, on=[*others, "_parent"], how="inner")
-        for total, group in merged.groupby("_total", sort=True):
-            out.append(Relation(int(total), np.sort(group["_g"].to_numpy(dtype=np.int64))))
+        total = merged["_total"].to_numpy(dtype=np.int64)
+        child = merged["_g"].to_numpy(dtype=np.int64)
+        order = np.lexsort((child, total))
+        total, child = total[order], child[order]
+        bounds = np.flatnonzero(np.diff(total)) + 1
+        for start, end in zip([0, *bounds.tolist()], [*bounds.tolist(), len(total)], strict=True):
+            if end > start:
+                out.append(Relation(int(total[start]), child[start:end].copy()))
     return out
 
 
@@ -148,14 +154,15 @@ def build_system(tables: list[ProtectionTable]) -> CellSystem:
         gidx = np.searchsorted(unique, keys)
         positions[table.id] = gidx
         offset += len(keys)
-        for rel in _table_relations(table, gidx):
+        table_relations = _table_relations(table, gidx)
+        for rel in table_relations:
             signature = (rel.total, tuple(int(c) for c in rel.children))
             if signature not in seen_relations:
                 seen_relations.add(signature)
                 relations.append(rel)
         table_subtables = _table_subtables(table, gidx)
         relation_of_total: dict[int, list[Relation]] = defaultdict(list)
-        for rel in _table_relations(table, gidx):
+        for rel in table_relations:
             relation_of_total[rel.total].append(rel)
         for sub in table_subtables:
             members = set(sub.cells.tolist())
