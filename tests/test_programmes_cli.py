@@ -24,7 +24,7 @@ def test_commands_from_an_empty_database(
         return runner.invoke(app, [*home, *args], env=env, input=stdin)
 
     upgraded = run("db", "upgrade")
-    assert upgraded.exit_code == 0 and "0004" in upgraded.output  # type: ignore[attr-defined]
+    assert upgraded.exit_code == 0 and "0006" in upgraded.output  # type: ignore[attr-defined]
     made = run("users", "create", "saida", "--role", "programme_manager", "--password-stdin",
                stdin="un mot de passe long\n")  # fmt: skip
     assert made.exit_code == 0, made.output  # type: ignore[attr-defined]
