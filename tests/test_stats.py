@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from marsad.errors import ConfigurationError
-from marsad.stats.base import create_base_views, data_years
+from marsad.stats.base import create_base_views, data_years, panel_years
 from marsad.stats.catalogue import load_catalogue, parse_catalogue
 from marsad.stats.compute import compute_table
 from marsad.stats.engine import Engine, EngineError
@@ -26,7 +27,7 @@ FIRMS = {
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = tmp_path_factory.mktemp("build")
     panel, events, enterprises = [], [], []
     for eid, (region, section, division, created, staff, born, died) in FIRMS.items():
@@ -50,6 +51,11 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     pd.DataFrame(panel).to_parquet(build / "panel.parquet")
     pd.DataFrame(events).to_parquet(build / "events.parquet")
     pd.DataFrame(enterprises).to_parquet(build / "enterprises.parquet")
+    return build
+
+
+@pytest.fixture(scope="module")
+def engine(build: Path) -> Engine:
     eng = Engine()
     create_base_views(eng, build)
     return eng
@@ -72,6 +78,31 @@ def value(frame: pd.DataFrame, **codes: str) -> float:
 def test_years(engine: Engine) -> None:
     years, provisional = data_years(engine)
     assert years == YEARS and provisional == set()
+
+
+def test_a_release_reads_the_panel_lines_of_its_years_only(build: Path, engine: Engine) -> None:
+    assert panel_years(engine, build) == data_years(engine)
+    recent = YEARS[-3:]
+    restricted = Engine()
+    create_base_views(restricted, build, recent)
+    assert restricted.scalar("SELECT count(*) FROM base_panel") == len(FIRMS) * len(recent)
+    catalogue = load_catalogue()
+    for spec in catalogue.tables:
+        if catalogue.indicators[spec.indicator].kind == "ratio":
+            continue
+        # the earlier years still give growth, previous sizes and cohorts; a code seen in
+        # earlier years only is no longer a row of the tables (its cells were empty)
+        full = compute_table(engine, catalogue, spec, recent, {}).cells
+        alone = compute_table(restricted, catalogue, spec, recent, {}).cells
+        dims = [c for c in full.columns if c.isupper()]
+        merged = full.merge(alone, on=dims, how="left", suffixes=("", "_alone"))
+        assert len(alone) <= len(full), spec.id
+        assert (merged.loc[merged["n_alone"].isna(), "n"] == 0).all(), spec.id
+        kept = merged[merged["n_alone"].notna()]
+        assert len(kept) == len(alone), spec.id
+        for column in ("value", "n", "top1", "top2", "top3"):
+            assert (kept[column] == kept[f"{column}_alone"]).all(), (spec.id, column)
+    restricted.close()
 
 
 def test_active_enterprises_with_totals(engine: Engine) -> None:

@@ -27,7 +27,7 @@ from marsad.release.codelists import codelist_document
 from marsad.release.revisions import release_revisions
 from marsad.release.store import ReleaseStore
 from marsad.settings import Settings
-from marsad.stats.base import create_base_views, data_years
+from marsad.stats.base import create_base_views, panel_years
 from marsad.stats.catalogue import Catalogue, load_catalogue
 from marsad.stats.compute import compute_table, table_dimensions
 
@@ -200,9 +200,9 @@ def make_release(
     rules = load_rules(settings.home)
     engine = open_engine(settings, settings.home / "tmp" / "stats")
     try:
-        create_base_views(engine, build_dir)
-        all_years, unobserved = data_years(engine)
+        all_years, unobserved = panel_years(engine, build_dir)
         years = all_years[-settings.release_years :]
+        create_base_views(engine, build_dir, years)
         cache: dict[str, Any] = {}
         tables = [
             compute_table(engine, catalogue, spec, years, cache)

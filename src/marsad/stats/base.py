@@ -24,7 +24,16 @@ def _path(p: Path) -> str:
     return "'" + p.as_posix().replace("'", "''") + "'"
 
 
-def create_base_views(engine: SqlEngine, build_dir: Path) -> None:
+def _years_in(column: str, years: list[int] | None, shift: int = 0) -> str:
+    """A condition keeping the rows of ``years`` (moved back by ``shift``), or every row."""
+    if years is None:
+        return "true"
+    return f"{column} IN ({', '.join(str(y - shift) for y in years) or 'NULL'})"
+
+
+def create_base_views(engine: SqlEngine, build_dir: Path, years: list[int] | None = None) -> None:
+    """The base views; with ``years``, the panel lines of those years only (a release's),
+    which is all its tables read (the earlier years' values come in by the joins)."""
     panel = _path(build_dir / "panel.parquet")
     events = _path(build_dir / "events.parquet")
     enterprises = _path(build_dir / "enterprises.parquet")
@@ -34,7 +43,8 @@ def create_base_views(engine: SqlEngine, build_dir: Path) -> None:
         WITH ev AS (
             SELECT enterprise_id, year,
                    bool_or(event = 'birth') AS birth, bool_or(event = 'death') AS death
-            FROM read_parquet({events}) GROUP BY enterprise_id, year
+            FROM read_parquet({events}) WHERE {_years_in("year", years)}
+            GROUP BY enterprise_id, year
         ), born AS (
             SELECT enterprise_id, min(year) AS birth_year
             FROM read_parquet({events}) WHERE event = 'birth' GROUP BY enterprise_id
@@ -50,11 +60,13 @@ def create_base_views(engine: SqlEngine, build_dir: Path) -> None:
                    b1.size_{DEFAULT_SCHEME} AS size_1,
                    b1.active AS active_1
             FROM read_parquet({panel}) p
-            LEFT JOIN (SELECT enterprise_id, year, employees FROM read_parquet({panel})) b3
+            LEFT JOIN (SELECT enterprise_id, year, employees FROM read_parquet({panel})
+                       WHERE {_years_in("year", years, 3)}) b3
                    ON b3.enterprise_id = p.enterprise_id AND b3.year = p.year - 3
             LEFT JOIN (SELECT enterprise_id, year, active, size_{DEFAULT_SCHEME}
-                       FROM read_parquet({panel})) b1
+                       FROM read_parquet({panel}) WHERE {_years_in("year", years, 1)}) b1
                    ON b1.enterprise_id = p.enterprise_id AND b1.year = p.year - 1
+            WHERE {_years_in("p.year", years)}
         )
         SELECT p.enterprise_id, p.year, p.active, p.observed,
                CAST(p.employees AS DOUBLE) AS employees,
@@ -95,14 +107,23 @@ def create_base_views(engine: SqlEngine, build_dir: Path) -> None:
     )
 
 
+def panel_years(engine: SqlEngine, build_dir: Path) -> tuple[list[int], set[int]]:
+    """``data_years`` read from the build's panel itself, before any base view exists."""
+    return _years(engine, f"read_parquet({_path(build_dir / 'panel.parquet')})")
+
+
 def data_years(engine: SqlEngine) -> tuple[list[int], set[int]]:
     """The years with data, and those of them not yet observed (provisional).
 
     A year is observed when every dataset the panel needs has a current delivery for it;
     a later year with some deliveries only is published with OBS_STATUS ``P``.
     """
+    return _years(engine, "base_panel")
+
+
+def _years(engine: SqlEngine, source: str) -> tuple[list[int], set[int]]:
     frame = engine.frame(
-        "SELECT year, bool_or(observed) AS observed FROM base_panel "
+        f"SELECT year, bool_or(observed) AS observed FROM {source} "
         "GROUP BY year HAVING bool_or(active) ORDER BY year"
     )
     years = [int(y) for y in frame["year"]]
