@@ -1,15 +1,11 @@
 """A comparison group for each programme: non-beneficiaries matched on pre-support traits.
 
 For the beneficiaries approved in year ``Y`` (the support shows from ``Y + 1``), the
-pre-support characteristics are category, section, age band, size class and region (the
-year before approval, ``Y - 1``; matched exactly where possible), the enterprise's age in
-``Y``, its log turnover in the base year of the comparison and its past trend, the yearly
-log growth of turnover from ``Y - 3`` to that year (matched by nearest neighbours on the
-three, standardised by their standard deviations among beneficiaries and candidates).
-The base year is the approval year ``Y`` itself: the difference-in-differences already
-takes it as the last untreated year, and a selection that looks at the firm in the year
-of its application (its size, its latest growth) is only balanced by matching on that
-year too; ``MatchingSpec.base_year_in_features = False`` matches on ``Y - 1`` instead.
+pre-support characteristics are those of the year before approval, ``Y - 1``: category,
+section, age band, size class and region (matched exactly where possible), the
+enterprise's age in ``Y``, its log turnover in ``Y - 1`` and its past trend, the yearly log
+growth of turnover from ``Y - 3`` to ``Y - 1`` (matched by nearest neighbours on the three,
+standardised by their standard deviations among beneficiaries and candidates).
 
 Exact matching is relaxed step by step when a beneficiary finds no neighbour within the
 caliper: first the region is dropped, then the size class; category, section and age band
@@ -47,7 +43,6 @@ class MatchingSpec:
     pre_years: int = 3  # declared turnover needed from Y - pre_years
     post_years: int = 3  # the window of the estimate: Y + 1 .. Y + post_years
     seed: int = 20240101  # order in which beneficiaries pick their neighbours
-    base_year_in_features: bool = True  # level and trend up to Y (else up to Y - 1)
 
 
 @dataclass
@@ -96,15 +91,13 @@ FEATURES = ("age", "log_turnover", "trend")
 
 
 def baseline(data: ImpactData, rows: np.ndarray, year: int, spec: MatchingSpec) -> np.ndarray:
-    """(rows, 3) features at approval year ``year``: age, log turnover of the base year
-    (``year``, or ``year - 1``) and the yearly log growth from ``year - pre_years`` to the
-    base year; NaN when unknown."""
+    """(rows, 3) features at approval year ``year``: age, log turnover of ``year - 1`` and
+    the yearly log growth from ``year - pre_years`` to ``year - 1``; NaN when unknown."""
     log_t = data.log_turnover()
-    base = year if spec.base_year_in_features else year - 1
-    last, first = data.year_index(base), data.year_index(year - spec.pre_years)
+    last, first = data.year_index(year - 1), data.year_index(year - spec.pre_years)
     age = year - data.creation_year[rows]
     level = log_t[rows, last]
-    trend = (level - log_t[rows, first]) / max(base - (year - spec.pre_years), 1)
+    trend = (level - log_t[rows, first]) / max(spec.pre_years - 1, 1)
     return np.column_stack([age, level, trend])
 
 
