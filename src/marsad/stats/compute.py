@@ -56,7 +56,10 @@ def table_sql(spec: TableSpec, indicator: Indicator, years: list[int]) -> str:
         selected = ""
     else:
         measures = (
-            "coalesce(sum(_x), 0.0) AS value, count(_x) AS n, "
+            # an exact sum (decimals to the nanounit), the same whatever order an engine
+            # adds the values in: the cells, and so the suppressions, do not depend on it
+            "coalesce(CAST(sum(CAST(_x AS DECIMAL(38, 9))) AS DOUBLE), 0.0) AS value, "
+            "count(_x) AS n, "
             "coalesce(max(_x, 3)[1], 0.0) AS top1, coalesce(max(_x, 3)[2], 0.0) AS top2, "
             "coalesce(max(_x, 3)[3], 0.0) AS top3"
         )
@@ -125,11 +128,6 @@ def compute_table(
     cells = full.merge(cells, on=ids, how="left")
     cells = cells.fillna({c: 0.0 for c in CELL_COLUMNS})
     cells["n"] = cells["n"].astype(np.int64)
-    # A sum of floating-point numbers depends, in its last bits, on the order an engine
-    # adds them in; the measures are in cents or units, so rounding to a millionth gives
-    # every engine the same cells, and so the same suppressions.
-    measures = [c for c in CELL_COLUMNS if c != "n"]
-    cells[measures] = cells[measures].round(6)
     if indicator.kind == "count":
         return ProtectionTable(spec.id, spec.indicator, "count", tuple(dimensions), cells)
     return ProtectionTable(spec.id, spec.indicator, "magnitude", tuple(dimensions), cells)
