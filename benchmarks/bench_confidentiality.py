@@ -9,7 +9,8 @@
    of cells and time.
 2. ``--large``: a real-shaped table, region x activity (21 sections, ~88 divisions) x size
    class x one year, of counts and of a magnitude; time, share of cells and of value
-   suppressed, audit time.
+   suppressed, audit time, and the linear programs the audit solved (two per confidential
+   cell without witnesses; ``audit_programs``) against that reference.
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ def main() -> None:
             "protect_seconds": round(protect_seconds, 1),
             "audit_seconds": round(time.perf_counter() - started, 1),
             "audit_valid": check.valid,
+            "audit_programs": check.programs,
+            "audit_programs_without_witnesses": 2 * check.checked,
             "summary": result.summary,
         }
     print(json.dumps(report, indent=1))
