@@ -12,8 +12,7 @@ from pydantic import ValidationError
 from marsad.engines import DuckDBEngine, EngineError, open_engine
 from marsad.engines.sql import copy_statement, parse, to_spark
 from marsad.errors import ConfigurationError
-from marsad.register.build import fixed_model
-from marsad.register.model import model_in_dialect, settings
+from marsad.register.model import fixed_model, model_in_dialect, settings
 from marsad.settings import get_settings
 
 

@@ -20,11 +20,11 @@ import duckdb
 import pyarrow as pa
 
 from marsad.engines.base import Connection
-from marsad.errors import ConfigurationError
 from marsad.ingest.rules import lit
 from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
 from marsad.register.linkage import deterministic_links, model_links
+from marsad.register.model import fixed_model
 from marsad.register.panel import write_panel_and_events
 from marsad.register.reviews import ReviewLog
 from marsad.register.units import build_units, load_rows
@@ -87,23 +87,6 @@ def open_connection(settings: Settings, database: Path) -> Connection:
 
         return open_spark(settings, settings.home / "tmp")
     return connect(settings, database)
-
-
-def fixed_model(settings: Settings) -> dict[str, Any] | None:
-    """The saved linkage model the settings name (``linkage_model``), if any."""
-    if settings.linkage_model is None:
-        return None
-    try:
-        model = json.loads(settings.linkage_model.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(
-            f"Modèle de liaison illisible ({settings.linkage_model}) : {exc}"
-        ) from None
-    if not isinstance(model, dict) or "comparisons" not in model:
-        raise ConfigurationError(
-            f"{settings.linkage_model} n'est pas un modèle de liaison (model.json d'un registre)"
-        )
-    return model
 
 
 SIGNATURE_COLUMNS = (

@@ -6,6 +6,7 @@ engine it is given.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import splink.comparison_level_library as cll
@@ -15,6 +16,7 @@ from splink.blocking_rule_library import CustomRule
 from splink.internals.exceptions import EMTrainingException
 
 from marsad.errors import ConfigurationError
+from marsad.settings import Settings
 
 # Columns of ``units`` that the model reads.
 MODEL_COLUMNS = (
@@ -208,3 +210,20 @@ def train(linker: Any) -> None:
             # parameters it would have estimated keep the values of the other session or
             # Splink's defaults.
             continue
+
+
+def fixed_model(settings: Settings) -> dict[str, Any] | None:
+    """The saved linkage model the settings name (``linkage_model``), if any."""
+    if settings.linkage_model is None:
+        return None
+    try:
+        model = json.loads(settings.linkage_model.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigurationError(
+            f"Modèle de liaison illisible ({settings.linkage_model}) : {exc}"
+        ) from None
+    if not isinstance(model, dict) or "comparisons" not in model:
+        raise ConfigurationError(
+            f"{settings.linkage_model} n'est pas un modèle de liaison (model.json d'un registre)"
+        )
+    return model
