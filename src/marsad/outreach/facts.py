@@ -103,7 +103,8 @@ def load_facts(
     schemes = size_schemes(con, build)
     sizes = "".join(f", m.{q('size_' + s)}" for s in schemes)
     if panel.is_file():
-        # the panel repeats region and activity on every line: the filter reaches the file
+        # the panel repeats the enterprise's region and activity on every line: the
+        # filters apply to the file directly
         panel_where = " AND ".join(
             [
                 f"year <= {on.year}",
@@ -112,25 +113,25 @@ def load_facts(
                 _in("division", divisions),
             ]
         )
-        wanted = ", ".join(
-            ["enterprise_id", "year", "active", "turnover_mad", "employees"]
-            + [q("size_" + s) for s in schemes]
+        measured = "FILTER (WHERE turnover_mad IS NOT NULL OR employees IS NOT NULL)"
+        picks = ", ".join(
+            f"arg_max_null({c}, year) {measured} AS {c}"
+            for c in ["turnover_mad", "employees", *(q("size_" + s) for s in schemes)]
         )
+        # one pass over the panel: the latest year (activity) and the latest measured year
+        # (measures) of each enterprise, as ``enterprise_facts`` takes them one by one
         con.execute(
             f"""CREATE OR REPLACE TEMP TABLE ot_panel AS
-                SELECT {wanted} FROM read_parquet({lit(str(panel))})
+                SELECT enterprise_id, max(year) AS active_year,
+                       arg_max_null(active, year) AS active,
+                       max(year) {measured} AS measured_year, {picks}
+                FROM read_parquet({lit(str(panel))})
                 WHERE {panel_where}
-                  AND enterprise_id IN (SELECT enterprise_id FROM ot_ent)"""
+                GROUP BY enterprise_id"""
         )
-        measured = """SELECT * FROM ot_panel
-            WHERE turnover_mad IS NOT NULL OR employees IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY enterprise_id ORDER BY year DESC) = 1"""
-        latest = """SELECT enterprise_id, year, active FROM ot_panel
-            QUALIFY row_number() OVER (PARTITION BY enterprise_id ORDER BY year DESC) = 1"""
-        measures = f"""LEFT JOIN ({measured}) m ON m.enterprise_id = e.enterprise_id
-            LEFT JOIN ({latest}) l ON l.enterprise_id = e.enterprise_id"""
+        measures = "LEFT JOIN ot_panel m ON m.enterprise_id = e.enterprise_id"
         values = (
-            "coalesce(m.year, l.year) AS year, l.active, l.year AS active_year, "
+            "coalesce(m.measured_year, m.active_year) AS year, m.active, m.active_year, "
             f"m.turnover_mad, m.employees{sizes}"
         )
     else:
