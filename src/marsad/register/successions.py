@@ -181,11 +181,12 @@ def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
         WHERE NOT u.person
     ), spellings AS (
         SELECT p.enterprise_id AS pred_id, s.enterprise_id AS succ_id,
-               len(list_intersect(p.words, s.words)) = len(p.words) AS every_word,
+               array_length(list_intersect(p.words, s.words)) = array_length(p.words) AS every_word,
                -- nobody else of the province carries the name: the predecessor and, for
                -- a trader of that very name, the candidate itself apart
                coalesce(p.homonyms, 1) - 1 - CASE WHEN s.legal_form = 'PP'
-                   AND len(list_intersect(p.words, s.words)) = len(s.words) THEN 1 ELSE 0 END
+                   AND array_length(list_intersect(p.words, s.words)) = array_length(s.words)
+                   THEN 1 ELSE 0 END
                    <= 0 AS unique_name,
                length(p.rare_token) >= {n.min_token_length}
                    AND p.rare_share <= {n.max_token_share!r}
