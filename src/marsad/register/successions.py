@@ -230,11 +230,25 @@ def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
 
 
 def write_successions(
-    con: Connection, build_dir: Path, rules: SuccessionRules | None = None
+    con: Connection | None, build_dir: Path, rules: SuccessionRules | None = None
 ) -> dict[str, int]:
     """Write ``successions.parquet`` into the build folder (after ``enterprises.parquet``
-    and ``units.parquet``); returns the links made and the candidates left for a tie."""
+    and ``units.parquet``); returns the links made and the candidates left for a tie.
+
+    The rules run on an embedded DuckDB over the build's Parquet files whatever the
+    engine of the build (``con``, unused): they use DuckDB's list functions."""
+    del con
     rules = rules or load_rules()
+    con = duckdb.connect()
+    try:
+        return _link(con, build_dir, rules)
+    finally:
+        con.close()
+
+
+def _link(
+    con: duckdb.DuckDBPyConnection, build_dir: Path, rules: SuccessionRules
+) -> dict[str, int]:
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE sc_candidates AS SELECT * FROM "
         f"({candidates_sql(build_dir, rules)}) WHERE score >= {float(rules.threshold)!r}"
