@@ -177,6 +177,7 @@ def _write_fake_build(settings: Settings, build: Path) -> None:
         for k in (
             *("unit_id", "system", "name", "name_std", "ice", "legal_form", "commune_code"),
             *("province", "region_code", "division", "section", "gender", "enterprise_id"),
+            "person",
         )
     }
     for unit, (enterprise, system, form, place, division, section, gender) in UNITS.items():
@@ -187,6 +188,7 @@ def _write_fake_build(settings: Settings, build: Path) -> None:
             commune.province if commune else None,
             commune.region_code if commune else ("03" if unit == "ccis:M8" else None),
             *(division, section, gender, enterprise),
+            system == "ae",  # the auto-entrepreneur register names natural persons
         )
         for key, value in zip(columns, values, strict=True):
             columns[key].append(value)
@@ -245,6 +247,10 @@ def test_counts(built: tuple[Settings, Path, dict[str, int]]) -> None:
         "events_death": 4,
         "events_reactivation": 2,
         "events_size_class_change": 2,
+        # no auto-entrepreneur of this build left the status for a company
+        "events_formalisation": 0,
+        "successions": 0,
+        "successions_tied": 0,
     }
 
 
