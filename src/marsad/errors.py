@@ -33,6 +33,14 @@ class ConfigurationError(MarsadError):
     status = 500
     code = "configuration"
 
+    @classmethod
+    def listing(cls, source: str, problems: list[str]) -> ConfigurationError:
+        """One error naming every problem of a configuration file, one per line."""
+        return cls(
+            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"- {p}" for p in problems),
+            details=[{"problem": p} for p in problems],
+        )
+
 
 class NotFound(MarsadError):
     status = 404

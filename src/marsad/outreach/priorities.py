@@ -94,10 +94,7 @@ def parse_priorities(text: str, source: str = "priorities.yaml") -> dict[str, Cr
                 msg = str(e["msg"]).removeprefix("Value error, ")
                 problems.append(f"{code}: {loc + ': ' if loc else ''}{msg}")
     if problems:
-        raise ConfigurationError(
-            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"- {p}" for p in problems),
-            details=[{"problem": p} for p in problems],
-        )
+        raise ConfigurationError.listing(source, problems)
     return out
 
 

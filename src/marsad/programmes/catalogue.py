@@ -290,10 +290,7 @@ def parse_programmes(text: str, source: str = "programmes.yaml") -> dict[str, Pr
             problems.append(f"{where}: code defined twice")
         programmes[programme.code] = programme
     if problems:
-        raise ConfigurationError(
-            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"- {p}" for p in problems),
-            details=[{"problem": p} for p in problems],
-        )
+        raise ConfigurationError.listing(source, problems)
     return programmes
 
 

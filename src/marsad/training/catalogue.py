@@ -150,10 +150,7 @@ def parse_catalogue(text: str, source: str = "modules.yaml") -> Catalogue:
     if missing and not problems:
         problems.append(f"topics without a module: {', '.join(missing)}")
     if problems:
-        raise ConfigurationError(
-            f"{source}: {len(problems)} problem(s):\n" + "\n".join(f"- {p}" for p in problems),
-            details=[{"problem": p} for p in problems],
-        )
+        raise ConfigurationError.listing(source, problems)
     return Catalogue(dict(topics), default_share, modules)
 
 
