@@ -25,17 +25,20 @@ CRAFTED = {
         "T3;;BOULANGERIE MOHAMMADIA;2015;800 000,00;;1071;Fès",
         "T4;;BOULANGERIE MOHAMMADIA;2015;650 000,00;;1071;Agadir",
         f"T5;{ICE_A};COMPTOIR DU SUD SARL;2015;1 000 000,00;;4690;Casablanca",
+        "T7;;STE TAKADDOUM TRX DIVERS SARL;2015;900 000,00;;4399;Tanger",
     ],
     ("cnss", "employment", 2015): [
         "cnss_number;ice;denomination;commune;year;employees;payroll_mad",
         "C2;;El Amane Transport Ouargha;Casablanca;2015;12;600000",
         f"C6;{ICE_A_TYPO};NOUR TEXTILE;Rabat;2015;4;150000",
+        "C8;;SOCIETTE TAQADOUM TRAVAUX DIVERS SARL;Tanger;2015;7;300000",
     ],
     ("ompic", "registry", 2024): [
         "rc_court;rc_number;ice;denomination;legal_form;creation_date;dissolution_date;"
         "capital_mad;address;commune;activity",
         "CASA;999001;;SOCIETE AL AMANE DE TRANSPORT OUARGHA S.A.R.L;SARL;2009-04-01;;100000;;"
         "Casablanca;transport routier",
+        "TANGER;999002;;TAQADDOUM TRAVAUX DIVERS SARL;SARL;2012-06-01;;50000;;Tanger;travaux",
     ],
 }
 
@@ -87,6 +90,15 @@ def _ids(settings: Settings) -> dict[str, str]:
 
 def test_three_name_variants_without_ice_are_one_enterprise(register_home: Settings) -> None:
     ids = {_enterprise_of(register_home, u) for u in ("if:T1", "cnss:C2", "rc:CASA|999001")}
+    assert len(ids) == 1
+
+
+def test_spelling_abbreviation_and_prefix_typo_variants_are_one_enterprise(
+    register_home: Settings,
+) -> None:
+    """Vowels of a transliteration (Takaddoum, Taqadoum), an abbreviation (Trx) and a
+    mistyped prefix (Societte): no shared identifier, one enterprise."""
+    ids = {_enterprise_of(register_home, u) for u in ("if:T7", "cnss:C8", "rc:TANGER|999002")}
     assert len(ids) == 1
 
 

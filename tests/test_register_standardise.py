@@ -29,6 +29,10 @@ RULES = load_name_rules()
         ("Personne physique", "", "PP"),
         ("Maroc Bois S.A.", "maroc bois", "SA"),
         ("Société Anonyme Maroc Bois", "maroc bois", "SA"),
+        ("MARKASA TRX DIVERS", "markasa travaux divers", None),
+        ("Saqr Const. Intl", "saqr construction international", None),
+        ("SOCETE ELEVAGE ANDALOUS SARL AU", "elevage andalous", "SARL_AU"),
+        ("Etablisements Ouazzani", "ouazzani", None),
     ],
 )
 def test_known_names(raw: str, name: str, form: str | None) -> None:
@@ -78,16 +82,60 @@ def test_any_text_gives_plain_lowercase_tokens(text: str) -> None:
     assert fold(text) == fold(fold(text))
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ziani Fils Sud", "ZIANY FILS SUD"),
+        ("Taqaddom BTP", "Takaddoum B.T.P"),
+        ("Nibras Textile", "NIBRAAS TEXTILE"),
+        ("Oudaya Ghir", "Wdaya Ghir"),
+        ("Riad Cafe", "Riadd Café"),
+        ("Mohamed El Fassi", "El Fassi Mohamed"),
+    ],
+)
+def test_spelling_variants_share_a_skeleton(a: str, b: str) -> None:
+    assert RULES.standardise(a).skeleton == RULES.standardise(b).skeleton
+
+
+@pytest.mark.parametrize(("a", "b"), [("Kettani 2000", "Kettani 2001"), ("Atlas Bois", "Atlas")])
+def test_numbers_and_words_still_tell_names_apart(a: str, b: str) -> None:
+    assert RULES.standardise(a).skeleton != RULES.standardise(b).skeleton
+
+
+vowels = st.sampled_from("aeiouy")
+
+
+@settings(max_examples=200, deadline=None)
+@given(names, st.integers(min_value=0, max_value=200), vowels)
+def test_a_vowel_changed_or_a_letter_doubled_keeps_the_skeleton(
+    name: str, where: int, vowel: str
+) -> None:
+    plain = RULES.standardise(name)
+    text = plain.name
+    inner = [i for i in range(1, len(text)) if text[i] in "aeiouy" and text[i - 1] != " "]
+    if inner:
+        i = inner[where % len(inner)]
+        assert RULES.standardise(text[:i] + vowel + text[i + 1 :]).skeleton == plain.skeleton
+    # (a doubled letter after an initial a or e reads as an assimilated article: an-nour)
+    letters = [i for i in range(len(text)) if text[i] != " " and not (i == 1 or text[i - 2] == " ")]
+    if not letters:
+        return
+    i = letters[where % len(letters)]
+    assert RULES.standardise(text[: i + 1] + text[i:]).skeleton == plain.skeleton
+
+
 def test_rules_are_validated_with_every_problem_listed() -> None:
     with pytest.raises(ConfigurationError) as err:
         NameRules.from_mapping(
             {
                 "legal_forms": {"SARL": [["sarl"], "not a list"]},
                 "transliterations": {"mohamed": ["mhamed"], "ahmed": ["mhamed"]},
+                "abbreviations": {"travaux": ["trx"], "transport": ["trx"]},
             }
         )
     message = str(err.value)
     assert "not a list of words" in message and "maps to two spellings" in message
+    assert "abbreviations: 'trx' maps to two spellings" in message
 
 
 def test_ice_repair() -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
+
+from marsad.reference.spelling import skeleton
 
 _STOP = """a au aux avec ce ces dans de des du en et est il la le les leur mais nos notre nous
     on ou par pas pour qu que qui sa se ses son sur un une vos votre vous d l n s y
@@ -64,21 +65,6 @@ _ARABIC_FOLD_HAMZA = str.maketrans({"ؤ": "و", "ئ": "ي"})
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alef, tatweel
 _ARABIC_WORD = re.compile("[\u0621-\u064a\u067e\u06a4\u06af]+")
 _WORD = re.compile(r"[a-z0-9]+")
-_ASSIMILATED = re.compile(r"^[ae](?=([nrstdz])\1)")  # the article before a sun letter: an-n...
-# equivalent spellings of transliterations, folded before the vowels go
-_FOLDS = (
-    ("sh", "c"),
-    ("ch", "c"),
-    ("kh", "x"),
-    ("gh", "g"),
-    ("dh", "d"),
-    ("th", "t"),
-    ("ou", "w"),
-    ("q", "k"),
-    ("ph", "f"),
-    ("3", ""),
-    ("'", ""),
-)
 
 
 def _arabic_word(word: str) -> str:
@@ -91,20 +77,6 @@ def _arabic_word(word: str) -> str:
 def _latin(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=200_000)
-def skeleton(word: str) -> str:
-    """The consonants of a word once equivalent spellings are folded."""
-    folded = _ASSIMILATED.sub("", word)
-    for a, b in _FOLDS:
-        folded = folded.replace(a, b)
-    head, rest = re.sub("^[aeiouy]", "a", folded[:1]), re.sub("[aeiouy]", "", folded[1:])
-    out: list[str] = []
-    for ch in head + rest:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    return "".join(out)
 
 
 def _stem(word: str) -> str:

@@ -25,6 +25,7 @@ MODEL_COLUMNS = (
     "person",
     "name_std",
     "name_sorted",
+    "name_skeleton",
     "name_tokens",
     "rare_token",
     "legal_form",
@@ -33,12 +34,16 @@ MODEL_COLUMNS = (
     "block_sorted",
     "block_token_province",
     "block_token_division",
+    "block_skeleton_province",
     "commune_code",
     "province",
     "region_code",
     "division",
     "section",
 )
+
+# Columns whose exact levels weigh rare values more than frequent ones.
+TF_COLUMNS = ("name_std", "name_sorted", "name_skeleton")
 
 
 # Candidate pairs: chosen for recall (each rule catches what the others miss).
@@ -48,6 +53,7 @@ BLOCKING: tuple[tuple[str, ...], ...] = (
     ("block_sorted",),
     ("block_token_province",),
     ("block_token_division",),
+    ("block_skeleton_province",),
     ("ice9",),
 )
 
@@ -107,8 +113,11 @@ def name_comparison() -> cl.CustomComparison:
         comparison_levels=[
             cll.NullLevel("name_std"),
             cll.ExactMatchLevel("name_std", term_frequency_adjustments=True),
-            cll.ExactMatchLevel("name_sorted").configure(
+            cll.ExactMatchLevel("name_sorted", term_frequency_adjustments=True).configure(
                 label_for_charts="same words in another order"
+            ),
+            cll.ExactMatchLevel("name_skeleton", term_frequency_adjustments=True).configure(
+                label_for_charts="same consonants (spelling or vowel variants)"
             ),
             cll.JaroWinklerLevel("name_std", 0.95),
             cll.JaroWinklerLevel("name_std", 0.88),
@@ -198,9 +207,9 @@ def train(linker: Any) -> None:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     # Pairs sharing a valid ICE are nearly all true matches: they teach how names, places
-    # and activities vary within one enterprise. Pairs sharing a rare word in one province
-    # (matches and homonyms alike) teach how much a name says, and the ICE comparison.
-    for rule in (block_on("ice9"), block_on("block_token_province")):
+    # and activities vary within one enterprise. Pairs with the same name in one commune
+    # (matches and homonyms alike) teach the ICE, activity, form and source comparisons.
+    for rule in (block_on("ice9"), block_on("block_name", "commune_code")):
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True

@@ -14,8 +14,9 @@ from marsad.audit import log_access
 from marsad.errors import NotFound
 from marsad.ingest import Ledger
 from marsad.ingest.rules import lit
+from marsad.reference.spelling import name_skeleton
 from marsad.register.build import current_build
-from marsad.register.model import MODEL_COLUMNS
+from marsad.register.model import MODEL_COLUMNS, TF_COLUMNS
 from marsad.register.successions import successions_of
 from marsad.settings import Settings
 
@@ -75,6 +76,7 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         tokens = (rec.get("name_std") or "").split(" ")
         rec["name_tokens"] = tokens
         rec["name_sorted"] = " ".join(sorted(tokens))
+        rec.setdefault("name_skeleton", name_skeleton(rec.get("name_std") or ""))
     records = [{c: rec.get(c) for c in MODEL_COLUMNS} for rec in (a, b)]
     # The model sees the whole register, so that rare names weigh more than common ones.
     select = ", ".join(
@@ -83,7 +85,8 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
     )
     con.execute(f"CREATE TABLE units_model AS SELECT {select} FROM {_units(build)}")
     linker = Linker("units_model", model, db_api=DuckDBAPI(connection=con))
-    linker.table_management.compute_tf_table("name_std")
+    for column in TF_COLUMNS:
+        linker.table_management.compute_tf_table(column)
     scored = linker.inference.compare_two_records(records[0], records[1]).as_record_dict()[0]
     steps = []
     prior = model.get("probability_two_random_records_match", 1e-5)
@@ -99,7 +102,8 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
     )
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
-        bf = float(scored.get(f"bf_{name}", 1.0))
+        # a level adjusted for term frequency: its weight times that of the value's rarity
+        bf = float(scored.get(f"bf_{name}", 1.0)) * float(scored.get(f"bf_tf_adj_{name}") or 1.0)
         gamma = scored.get(f"gamma_{name}")
         level = _level_label(comparison, gamma)
         cols = {"place": "commune_code", "activity": "division", "source": "system"}.get(name, name)

@@ -87,6 +87,7 @@ def _standardised_names(raw: pd.DataFrame) -> pd.DataFrame:
         raw=list(raw["raw"]),
         name_std=[s.name for s in std],
         form=[s.legal_form for s in std],
+        skeleton=[s.skeleton for s in std],
     )
 
 
@@ -161,7 +162,8 @@ def build_units(con: Connection, max_block: int = 100) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE unit_values AS
            SELECT v.unit_id, v.n, v.latest, v.name, v.gender, i.ice AS ice_valid,
-                  n.name_std, n.form AS name_form, f.form AS declared_form,
+                  n.name_std, n.skeleton AS name_skeleton, n.form AS name_form,
+                  f.form AS declared_form,
                   p.commune_code, p.province,
                   coalesce(v.region, p.region_code) AS region_code,
                   substr(regexp_replace(v.activity_code, '[^0-9]', '', 'g'), 1, 2) AS division,
@@ -183,6 +185,8 @@ def build_units(con: Connection, max_block: int = 100) -> None:
             SELECT unit_id,
                arg_max(name, {latest}) FILTER (WHERE name IS NOT NULL) AS name,
                arg_max(name_std, {latest}) FILTER (WHERE name_std <> '') AS name_std,
+               arg_max(name_skeleton, {latest}) FILTER (WHERE name_std <> '')
+                   AS name_skeleton,
                arg_max(rc_key, {latest}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
                coalesce(
                    arg_max(declared_form, {latest}) FILTER (WHERE declared_form IS NOT NULL),
@@ -271,6 +275,7 @@ def _add_blocking_keys(con: Connection, max_block: int) -> None:
         "block_sorted": ("name_sorted",),
         "block_token_province": ("rare_token", "province"),
         "block_token_division": ("rare_token", "division"),
+        "block_skeleton_province": ("name_skeleton", "province"),
     }
     columns = ", ".join(
         f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(max_block)} "

@@ -16,6 +16,7 @@ from importlib import resources
 import yaml
 
 from marsad.errors import ConfigurationError
+from marsad.reference.spelling import name_skeleton
 
 _DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
@@ -25,6 +26,7 @@ _PUNCT = re.compile(r"[^a-z0-9 ]+")
 class StandardName:
     name: str  # tokens joined by one space, legal form, prefixes and stop words removed
     legal_form: str | None  # canonical code (SARL, SARL_AU, SA, ...) when the name carries one
+    skeleton: str = ""  # consonant skeletons of the words, sorted (``reference.spelling``)
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,8 @@ class NameRules:
     legal_forms: tuple[tuple[tuple[str, ...], str], ...]  # longest sequences first
     prefixes: frozenset[str]
     stop_words: frozenset[str]
-    transliterations: dict[str, str]
+    transliterations: dict[str, str]  # variant -> one spelling (and abbreviation -> word)
+    prefix_typos: frozenset[str] = frozenset()  # one typo away from a long prefix
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> NameRules:
@@ -50,22 +53,32 @@ class NameRules:
                 forms.append((tuple(fold(" ".join(seq)).split()), str(code)))
         forms.sort(key=lambda item: -len(item[0]))
         translit: dict[str, str] = {}
-        raw_translit = data.get("transliterations") or {}
-        if not isinstance(raw_translit, dict):
-            problems.append("transliterations: expected a mapping")
-            raw_translit = {}
-        for canonical, variants in raw_translit.items():
-            for variant in variants or []:
-                if variant in translit and translit[variant] != canonical:
-                    problems.append(f"transliterations: {variant!r} maps to two spellings")
-                translit[str(variant)] = str(canonical)
+        for section in ("transliterations", "abbreviations"):
+            raw = data.get(section) or {}
+            if not isinstance(raw, dict):
+                problems.append(f"{section}: expected a mapping")
+                continue
+            for canonical, variants in raw.items():
+                for variant in variants or []:
+                    if variant in translit and translit[variant] != canonical:
+                        problems.append(f"{section}: {variant!r} maps to two spellings")
+                    translit[str(variant)] = str(canonical)
         if problems:
             raise ConfigurationError("name rules: " + "; ".join(problems))
+        prefixes = frozenset(_words(data.get("prefixes")))
+        typo_from = int(str(data.get("prefix_typos_from_length", 0) or 0))
         return cls(
             legal_forms=tuple(forms),
-            prefixes=frozenset(_words(data.get("prefixes"))),
+            prefixes=prefixes,
             stop_words=frozenset(_words(data.get("stop_words"))),
             transliterations=translit,
+            prefix_typos=frozenset(
+                typo
+                for p in prefixes
+                if typo_from and len(p) >= typo_from
+                for typo in one_edit_away(p)
+                if typo not in translit and typo not in prefixes
+            ),
         )
 
     def standardise(self, text: str | None) -> StandardName:
@@ -74,9 +87,10 @@ class NameRules:
         kept = [
             self.transliterations.get(t, t)
             for t in tokens
-            if t not in self.prefixes and t not in self.stop_words
+            if t not in self.prefixes and t not in self.stop_words and t not in self.prefix_typos
         ]
-        return StandardName(" ".join(kept), legal_form)
+        name = " ".join(kept)
+        return StandardName(name, legal_form, name_skeleton(name))
 
     def _extract_legal_form(self, tokens: list[str]) -> tuple[str | None, list[str]]:
         found: str | None = None
@@ -91,6 +105,21 @@ class NameRules:
                 else:
                     i += 1
         return found, out
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every word one letter dropped, added, changed or two adjacent letters swapped away
+    from ``word`` (the word itself excluded)."""
+    cuts = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in cuts if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in cuts if b for c in _LETTERS}
+    out |= {a + c + b for a, b in cuts for c in _LETTERS}
+    out.discard(word)
+    return out
 
 
 def _words(value: object) -> list[str]:
