@@ -3,6 +3,7 @@
     python benchmarks/bench_engines.py --scale 0.1                 # synth + ingest first
     python benchmarks/bench_engines.py --scale 0.1 --scale 1.0     # both, then the crossover
     python benchmarks/bench_engines.py --staging DIR --scale 1.0   # deliveries already staged
+    python benchmarks/bench_engines.py --staging DIR --model FILE --scale 1.0 --out runs.jsonl
 
 Both engines build the register from the same deliveries with the same linkage model
 (trained once on DuckDB, then fixed, so that both score the same pairs), then compute the
@@ -11,12 +12,19 @@ release's tables. Each engine runs in its own process; Spark runs on ``local[*]`
 link, cluster, write, panel and events, release compute) per engine and scale, the
 Spark session's start apart, and where the two engines' times would cross, from a straight
 line through the measured points (fixed cost + cost per unit of scale) of each step.
+
+``--model`` gives the linkage model (a build's ``model.json``) instead of training one on
+the staged deliveries; ``--out`` appends each scale's figures to a JSON-lines file as soon
+as they are measured, and the crossover is then drawn through every run of that file, so
+that scales measured in separate runs (a long one at scale 1.0) meet in one verdict. Each
+step's seconds are logged as the build goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import multiprocessing as mp
 import resource
 import shutil
@@ -49,6 +57,9 @@ def _stage(root: Path, scale: float, seed: int) -> tuple[Path, Path]:
 
 def _run(engine: str, staging: str, model: str, home: str, queue: Any) -> None:
     """One engine: the register from the staged deliveries, then the release's tables."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    for name in ("py4j", "splink", "pyspark"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     from marsad.register.build import build_register
     from marsad.release import make_release
     from marsad.settings import get_settings
@@ -77,12 +88,17 @@ def _run(engine: str, staging: str, model: str, home: str, queue: Any) -> None:
     queue.put(result)
 
 
-def measure(scale: float, seed: int, staging: Path | None, engines: list[str]) -> dict[str, Any]:
+def measure(
+    scale: float, seed: int, staging: Path | None, engines: list[str], model: Path | None = None
+) -> dict[str, Any]:
     root = Path(tempfile.mkdtemp(prefix=f"marsad-bench-engines-{scale}-"))
     try:
-        if staging is not None:
-            shutil.copytree(staging, root / "trained" / "staging")
-        staged, model = _stage(root, scale, seed)
+        if staging is not None and model is not None:
+            staged = staging
+        else:
+            if staging is not None:
+                shutil.copytree(staging, root / "trained" / "staging")
+            staged, model = _stage(root, scale, seed)
         out: dict[str, Any] = {"scale": scale}
         ctx = mp.get_context("spawn")
         for engine in engines:
@@ -134,22 +150,44 @@ def crossover(runs: list[dict[str, Any]]) -> dict[str, str]:
     return verdict
 
 
+def _complete_runs(path: Path) -> list[dict[str, Any]]:
+    """The latest run of each scale in ``path``, merging engines measured separately."""
+    by_scale: dict[float, dict[str, Any]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            run = json.loads(line)
+            by_scale.setdefault(run["scale"], {"scale": run["scale"]}).update(run)
+    return [r for _, r in sorted(by_scale.items())]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, action="append")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--staging", type=Path, help="staged deliveries to use (one scale)")
     parser.add_argument("--engines", default="duckdb,spark")
+    parser.add_argument("--model", type=Path, help="linkage model to use (with --staging)")
+    parser.add_argument("--out", type=Path, help="JSON-lines file the runs are appended to")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     scales = args.scale or [0.1]
     engines = args.engines.split(",")
-    runs = [measure(s, args.seed, args.staging, engines) for s in scales]
-    result = {"runs": runs, "crossover": crossover(runs) if len(engines) == 2 else {}}
+    runs = []
+    for scale in scales:
+        run = measure(scale, args.seed, args.staging, engines, args.model)
+        runs.append(run)
+        if args.out is not None:
+            with args.out.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(run) + "\n")
+    if args.out is not None:
+        runs = _complete_runs(args.out)
+    complete = [r for r in runs if "duckdb" in r and "spark" in r]
+    result = {"runs": runs, "crossover": crossover(complete)}
     if args.json:
         print(json.dumps(result, indent=2))
         return
     for run in runs:
+        engines = [e for e in ("duckdb", "spark") if e in run]
         print(f"scale {run['scale']}")
         print(f"  {'step':<16}" + "".join(f"{e:>10}" for e in engines))
         for step in STEPS:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import time
@@ -29,6 +30,8 @@ from marsad.register.panel import write_panel_and_events
 from marsad.register.reviews import ReviewLog
 from marsad.register.units import build_units, load_rows
 from marsad.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -251,6 +254,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         now = time.perf_counter()
         timings[step] = round(now - clock, 2)
         clock = now
+        log.info("register build: %s in %.1f s", step, timings[step])
 
     work = settings.home / "tmp" / f"register-{uuid.uuid4().hex[:8]}.duckdb"
     con = open_connection(settings, work)
