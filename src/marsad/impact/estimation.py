@@ -5,7 +5,10 @@ Each stack holds one cohort (the beneficiaries approved in year ``Y``, treated f
 the ``differences`` library (``ATTgt``: Callaway and Sant'Anna 2021, outcome regression,
 never-treated comparison group, universal base period ``Y``), the outcome being the log of
 declared turnover; each control weighs ``1 / k`` where ``k`` is the number of controls of
-its beneficiary, so that every beneficiary's matched set counts alike.
+its beneficiary, so that every beneficiary's matched set counts alike. The outcome
+regression is adjusted on the pre-support covariates of ``marsad.impact.adjustment``
+(log turnover, its past trend, age, log employees), so that what matching left unbalanced
+does not pass for an effect.
 
 The estimand is the ATT on log turnover averaged over the beneficiary-years of the window
 ``Y + 1 .. Y + post_years``: the stacks' window ATTs are averaged with weights
@@ -16,7 +19,8 @@ beneficiaries - 1) degrees of freedom, wider than the normal one for small sampl
 A cohort of fewer than ``OWN_VARIANCE_MIN`` beneficiaries is too small for its own
 variance (the influence function of one or two beneficiaries says nothing of their
 spread): it borrows the variance of the matched differences (a beneficiary's change minus
-its controls' mean change) pooled over the programme's cohorts.
+its controls' mean change, both net of the stack's outcome model) pooled over the
+programme's cohorts.
 
 The pre-trend check tests that the event-study coefficients before the base year are zero
 (each at 5 %, Bonferroni-adjusted). The naive estimate is the beneficiaries' own change of
@@ -32,10 +36,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from marsad.impact.adjustment import adjusted_changes, stack_covariates
 from marsad.impact.data import ImpactData
 from marsad.impact.matching import Stack
 
 OWN_VARIANCE_MIN = 5
+METHOD = "reg"  # est_method of ATTgt with covariates: outcome regression on the controls
 
 
 @dataclass
@@ -50,6 +56,7 @@ class StackEstimate:
     naive: np.ndarray  # per beneficiary: mean log turnover of the window - approval year's
     window_diffs: np.ndarray  # per beneficiary: its change minus its controls' mean change
     event_diffs: dict[int, np.ndarray]  # the same for each relative period
+    adjusted_for: tuple[str, ...] = ()  # covariates of the outcome model (none: plain)
 
     @property
     def own_variance(self) -> bool:
@@ -77,15 +84,16 @@ def interval(estimate: float, std_error: float, df: int, level: float = 0.95) ->
     return Interval(estimate, std_error, estimate - q * std_error, estimate + q * std_error)
 
 
-def stack_frame(data: ImpactData, stack: Stack) -> pd.DataFrame:
-    """The stack's balanced panel: unit, year, log turnover, cohort (NaN for controls) and
-    the matching weight."""
+def stack_frame(
+    data: ImpactData, stack: Stack, x: np.ndarray | None = None, names: list[str] | None = None
+) -> pd.DataFrame:
+    """The stack's balanced panel: unit, year, log turnover, cohort (NaN for controls), the
+    matching weight and the pre-support covariates ``x`` (one column per name, constant
+    over the years)."""
     rows = np.concatenate([stack.treated, stack.controls])
     cols = slice(data.year_index(stack.first_year), data.year_index(stack.last_year) + 1)
     years = data.years[cols]
     log_t = data.log_turnover()[rows, cols]
-    per_match = np.bincount(stack.match_of, minlength=stack.treated.size)
-    weight = np.concatenate([np.ones(stack.treated.size), 1.0 / per_match[stack.match_of]])
     cohort = np.concatenate(
         [
             np.full(stack.treated.size, stack.approval_year + 1.0),
@@ -99,10 +107,19 @@ def stack_frame(data: ImpactData, stack: Stack) -> pd.DataFrame:
             "year": np.tile(years, n),
             "y": log_t.reshape(-1),
             "cohort": np.repeat(cohort, k),
-            "w": np.repeat(weight, k),
+            "w": np.repeat(matching_weights(stack), k),
         }
     )
+    for j, name in enumerate(names or []):
+        assert x is not None
+        frame[name] = np.repeat(x[:, j], k)
     return frame.set_index(["unit", "year"])
+
+
+def matching_weights(stack: Stack) -> np.ndarray:
+    """1 for each beneficiary, then ``1 / k`` for each of its ``k`` controls."""
+    per_match = np.bincount(stack.match_of, minlength=stack.treated.size)
+    return np.concatenate([np.ones(stack.treated.size), 1.0 / per_match[stack.match_of]])
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -110,16 +127,35 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     return frame[found[0]]
 
 
-def estimate_stack(data: ImpactData, stack: Stack) -> StackEstimate:
+def _fit(frame: pd.DataFrame, formula: str, method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     from differences import ATTgt
 
-    frame = stack_frame(data, stack)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         att = ATTgt(data=frame, cohort_column="cohort", base_period="universal")
-        att.fit("y", est_method="reg", weights_column="w", progress_bar=False)
-        simple = att.aggregate("simple")
-        event = att.aggregate("event")
+        att.fit(formula, est_method=method, weights_column="w", progress_bar=False)
+        return att.aggregate("simple"), att.aggregate("event")
+
+
+def estimate_stack(data: ImpactData, stack: Stack, adjust: bool = True) -> StackEstimate:
+    """The stack's window ATT and event study, adjusted on the pre-support covariates
+    (``marsad.impact.adjustment``) unless ``adjust`` is false or the stack is too small
+    for the model (then, as when the model is singular, a plain matched comparison)."""
+    n = stack.treated.size + stack.controls.size
+    x, names = stack_covariates(data, stack) if adjust else (np.zeros((n, 0)), [])
+    frame = stack_frame(data, stack, x, names)
+    simple, event = None, None
+    if names:
+        try:
+            simple, event = _fit(frame, "y ~ " + " + ".join(names), METHOD)
+        except (ValueError, np.linalg.LinAlgError):
+            names = []
+        if simple is not None and not np.isfinite(_column(simple, "ATT").iloc[0]):
+            names = []
+    if not names:
+        x = np.zeros((x.shape[0], 0))
+        simple, event = _fit(frame, "y", "reg")
+    assert simple is not None and event is not None
     effects = {
         int(e): (float(a), float(s))
         for e, a, s in zip(
@@ -132,12 +168,11 @@ def estimate_stack(data: ImpactData, stack: Stack) -> StackEstimate:
     post = slice(base + 1, data.year_index(stack.last_year) + 1)
     naive = log_t[stack.treated, post].mean(axis=1) - log_t[stack.treated, base]
     first = data.year_index(stack.first_year)
-    change = log_t[:, first : post.stop] - log_t[:, base][:, None]  # (n, window years)
-    own = change[stack.treated]
-    per_match = np.bincount(stack.match_of, minlength=stack.treated.size)[:, None]
-    theirs = np.zeros_like(own)
-    np.add.at(theirs, stack.match_of, change[stack.controls])
-    diffs = own - theirs / per_match
+    rows = np.concatenate([stack.treated, stack.controls])
+    change = log_t[rows, first : post.stop] - log_t[rows, base][:, None]  # (rows, years)
+    window = change[:, base - first + 1 :].mean(axis=1)
+    weights = matching_weights(stack)[stack.treated.size :]
+    diffs = adjusted_changes(np.column_stack([change, window]), x, stack, weights)
     g = stack.approval_year + 1
     years = range(stack.first_year, stack.last_year + 1)
     return StackEstimate(
@@ -149,8 +184,9 @@ def estimate_stack(data: ImpactData, stack: Stack) -> StackEstimate:
         std_error=float(_column(simple, "std_error").iloc[0]),
         events=effects,
         naive=naive,
-        window_diffs=diffs[:, base - first + 1 :].mean(axis=1),
+        window_diffs=diffs[:, -1],
         event_diffs={y - g: diffs[:, j] for j, y in enumerate(years) if y != g - 1},
+        adjusted_for=tuple(names),
     )
 
 

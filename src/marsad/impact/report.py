@@ -98,9 +98,9 @@ def _caveats(result: ProgrammeImpact) -> list[str]:
     out = [
         "Sélection : les bénéficiaires ne sont pas tirés au sort. L'estimation suppose qu'à "
         "caractéristiques égales avant le soutien (catégorie, secteur, âge, taille, région, "
-        "niveau et tendance du chiffre d'affaires), ils auraient évolué comme les entreprises "
-        "comparables ; une sélection sur ce qui ne se voit pas dans les données (qualité du "
-        "projet, du dirigeant) n'est pas corrigée.",
+        "niveau et tendance du chiffre d'affaires, effectif salarié), ils auraient évolué "
+        "comme les entreprises comparables ; une sélection sur ce qui ne se voit pas dans les "
+        "données (qualité du projet, du dirigeant) n'est pas corrigée.",
         "La comparaison avant/après attribue au programme toute l'évolution des bénéficiaires, "
         "y compris celle qu'ils auraient connue sans soutien : elle trompe dès que les "
         "entreprises soutenues croissaient déjà ou que toute l'économie bougeait.",
@@ -136,8 +136,15 @@ def _caveats(result: ProgrammeImpact) -> list[str]:
 
 
 def evaluate_programme(
-    data: ImpactData, programme: str, spec: MatchingSpec, min_matched: int = MIN_MATCHED
+    data: ImpactData,
+    programme: str,
+    spec: MatchingSpec,
+    min_matched: int = MIN_MATCHED,
+    *,
+    adjust: bool = True,
 ) -> ProgrammeImpact:
+    """The programme's estimate; ``adjust=False`` compares the matched sets without the
+    covariate adjustment (to measure what the adjustment changes)."""
     started = time.perf_counter()
     stacks, matching = match_programme(data, programme, spec)
     result = ProgrammeImpact(
@@ -154,7 +161,7 @@ def evaluate_programme(
         matching=matching,
     )
     if matching.matched >= min_matched:
-        estimates = [estimate_stack(data, s) for s in stacks]
+        estimates = [estimate_stack(data, s, adjust) for s in stacks]
         combined = combine(estimates)
         result.status = "estimated"
         result.estimate, result.std_error = combined.att.estimate, combined.att.std_error
