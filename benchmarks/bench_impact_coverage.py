@@ -7,7 +7,9 @@ For each seed: a synthetic economy with known effects, its ingestion and registe
 ``marsad impact evaluate`` against the truth. Per programme, over the seeds where it was
 estimated: the empirical coverage of the 95% interval (the share of intervals holding the
 true effect, with its binomial 95% interval), the mean bias of the estimate and of the
-naive before/after figure, the mean interval width and the spread of the estimates
+naive before/after figure, with the Monte Carlo standard error of the mean bias (the
+spread of the estimates over the square root of the runs: a mean bias within about two of
+them is chance, not bias), the mean interval width and the spread of the estimates
 beside the mean standard error (an interval too narrow shows as a spread larger than
 the standard errors). Each seed's figures are written as they come to
 ``<workdir>/coverage.jsonl`` so that a long run can be followed and resumed; with
@@ -108,6 +110,13 @@ def summarise(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "coverage": round(hits / len(rows), 3),
                 "coverage_ci": [round(c_low, 3), round(c_high, 3)],
                 "mean_bias": round(float((est - true).mean()), 4),
+                # Monte Carlo standard error of the mean bias: a mean bias within about
+                # two of them is what the spread of the estimates gives by chance
+                "mean_bias_se": (
+                    round(float((est - true).std(ddof=1) / np.sqrt(len(rows))), 4)
+                    if len(rows) > 1
+                    else None
+                ),
                 "mean_naive_bias": round(float((naive - true).mean()), 4),
                 "mean_width": round(float((high - low).mean()), 4),
                 "sd_of_estimates": round(float(est.std(ddof=1)), 4) if len(rows) > 1 else None,
@@ -161,13 +170,16 @@ def main() -> None:
         print(json.dumps({"scale": args.scale, "seeds": len(runs), "programmes": summary}))
         return
     print(f"scale {args.scale}, {len(runs)} seeds")
-    print("programme  runs  true    coverage [95%]       bias    naive bias  width   sd    se")
+    print(
+        "programme  runs  true    coverage [95%]       bias (± MC se)      naive bias  "
+        "width   sd    se"
+    )
     for p in summary:
         print(
             f"{p['programme']:<10} {p['runs']:>4} {p['true_effect']:+.3f}  {p['coverage']:.2f} "
-            f"[{p['coverage_ci'][0]:.2f}, {p['coverage_ci'][1]:.2f}]  {p['mean_bias']:+.4f}  "
-            f"{p['mean_naive_bias']:+.4f}     {p['mean_width']:.3f}  "
-            f"{p['sd_of_estimates'] or 0:.3f} {p['mean_std_error']:.3f}"
+            f"[{p['coverage_ci'][0]:.2f}, {p['coverage_ci'][1]:.2f}]  {p['mean_bias']:+.4f} "
+            f"(± {p['mean_bias_se'] or 0:.4f})  {p['mean_naive_bias']:+.4f}     "
+            f"{p['mean_width']:.3f}  {p['sd_of_estimates'] or 0:.3f} {p['mean_std_error']:.3f}"
         )
 
 
