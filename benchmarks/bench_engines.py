@@ -58,7 +58,7 @@ def _stage(root: Path, scale: float, seed: int) -> tuple[Path, Path]:
 def _run(engine: str, staging: str, model: str, home: str, queue: Any) -> None:
     """One engine: the register from the staged deliveries, then the release's tables."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    for name in ("py4j", "splink", "pyspark"):
+    for name in ("py4j", "splink", "pyspark", "sqlglot"):
         logging.getLogger(name).setLevel(logging.WARNING)
     from marsad.register.build import build_register
     from marsad.release import make_release
