@@ -131,11 +131,13 @@ def test_rules_are_validated_with_every_problem_listed() -> None:
                 "legal_forms": {"SARL": [["sarl"], "not a list"]},
                 "transliterations": {"mohamed": ["mhamed"], "ahmed": ["mhamed"]},
                 "abbreviations": {"travaux": ["trx"], "transport": ["trx"]},
+                "prefix_typos_from_length": "six",
             }
         )
     message = str(err.value)
     assert "not a list of words" in message and "maps to two spellings" in message
     assert "abbreviations: 'trx' maps to two spellings" in message
+    assert "prefix_typos_from_length: 'six' is not a length" in message
 
 
 def test_ice_repair() -> None:

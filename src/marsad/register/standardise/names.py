@@ -63,10 +63,13 @@ class NameRules:
                     if variant in translit and translit[variant] != canonical:
                         problems.append(f"{section}: {variant!r} maps to two spellings")
                     translit[str(variant)] = str(canonical)
+        typo_from = data.get("prefix_typos_from_length", 0) or 0
+        if not isinstance(typo_from, int) or typo_from < 0:
+            problems.append(f"prefix_typos_from_length: {typo_from!r} is not a length")
+            typo_from = 0
         if problems:
             raise ConfigurationError("name rules: " + "; ".join(problems))
         prefixes = frozenset(_words(data.get("prefixes")))
-        typo_from = int(str(data.get("prefix_typos_from_length", 0) or 0))
         return cls(
             legal_forms=tuple(forms),
             prefixes=prefixes,
