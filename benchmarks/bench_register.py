@@ -6,7 +6,8 @@
 For each scale: synthetic economy, ingestion, then (each in its own process, so that peak
 memory is its own) marsad's full register build with its evaluation, and a plain Splink
 model on the same source units without marsad's standardisation and identifier logic
-(raw names, raw identifiers, raw places), clustered at the same threshold.
+(raw names, raw identifiers, raw places; candidate pairs share the raw name in one
+commune or the raw ICE), clustered at the same threshold.
 
 ``--root`` names a folder already prepared (``home/`` with the deliveries ingested and
 ``synth/truth/``, e.g. links to a kept synthetic economy and its home), for scales whose
@@ -96,7 +97,9 @@ def _plain(root: str, queue: Any) -> None:
             cl.ExactMatch("commune"),
             cl.ExactMatch("activity_code"),
         ],
-        blocking_rules_to_generate_predictions=[block_on("name"), block_on("ice")],
+        # The raw name alone is not a usable key at scale 1.0: 318 million pairs, whose
+        # scoring filled 65 GB of temporary files; the same name in one commune is.
+        blocking_rules_to_generate_predictions=[block_on("name", "commune"), block_on("ice")],
     )
     linker = Linker("plain", spec, db_api=DuckDBAPI(connection=con))
     linker.training.estimate_probability_two_random_records_match(
@@ -104,7 +107,7 @@ def _plain(root: str, queue: Any) -> None:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("ice"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("name", "commune"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, settings.link_threshold
