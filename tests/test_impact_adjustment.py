@@ -9,7 +9,8 @@ import pandas as pd
 from marsad.impact import MatchingSpec
 from marsad.impact.adjustment import COVARIATES, adjusted_changes, usable
 from marsad.impact.data import ImpactData
-from marsad.impact.matching import Stack
+from marsad.impact.estimation import estimate_stack
+from marsad.impact.matching import Stack, match_programme
 from marsad.impact.report import evaluate_programme
 
 TRUE_EFFECT = 0.2
@@ -70,6 +71,22 @@ def test_adjustment_removes_the_gap_that_matching_left() -> None:
     assert adjusted.ci_low <= TRUE_EFFECT <= adjusted.ci_high
     assert abs(adjusted.estimate - TRUE_EFFECT) < 0.03
     assert adjusted.pre_trend["passed"]
+    assert adjusted.adjusted_on == ["log_turnover", "trend", "age", "log_employees"]
+    assert plain.adjusted_on == []
+
+
+def test_matched_differences_are_the_estimate_of_the_library() -> None:
+    # the per-beneficiary differences behind the pooled variance of small cohorts are the
+    # same estimator as ATTgt's outcome regression, for the window and every period
+    data = _employers_grow_faster()
+    stacks, _ = match_programme(data, "TOY", MatchingSpec())
+    for stack in stacks:
+        for adjust in (False, True):
+            found = estimate_stack(data, stack, adjust)
+            assert bool(found.adjusted_for) == adjust
+            assert np.isclose(found.att, found.window_diffs.mean())
+            for period, (att, _) in found.events.items():
+                assert np.isclose(att, found.event_diffs[period].mean())
 
 
 def _stack() -> Stack:

@@ -25,6 +25,10 @@ The propensity-weighted doubly robust estimator (``est_method="dr"``) was not ke
 matching the propensity is nearly flat within a stack, a logistic model of a cohort of a
 few beneficiaries separates, and on synthetic economies both gave the same estimates.
 
+The model holds turnover in ``Y - pre_years`` and ``Y - 1`` (level and trend), so the
+event-study coefficients of those two years show the same gap (the one left in the base
+year ``Y``); the years between them remain a free check of the trends before support.
+
 ``adjusted_changes`` gives, for the pooled variance of small cohorts, each beneficiary's
 change minus its controls' mean change after the same adjustment: the outcome model is
 fitted by weighted least squares on the controls and its prediction removed from both

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from marsad.confidentiality import load_rules
 from marsad.errors import NotFound
+from marsad.impact.adjustment import COVARIATES
 from marsad.impact.data import ImpactData, load_impact_data
 from marsad.impact.disclosure import protect_cells
 from marsad.impact.estimation import combine, estimate_stack
@@ -50,6 +51,8 @@ class ProgrammeImpact:
     cohorts: list[dict[str, int | None]] = field(default_factory=list)
     event_study: list[dict[str, float | int]] = field(default_factory=list)
     pre_trend: dict[str, float | bool | int] = field(default_factory=dict)
+    # covariates of the outcome model of at least one cohort (empty: plain comparison)
+    adjusted_on: list[str] = field(default_factory=list)
     caveats: list[str] = field(default_factory=list)
     true_effect: float | None = None
     seconds: float = 0.0
@@ -72,6 +75,7 @@ class ProgrammeImpact:
             "cohorts": [dict(c) for c in self.cohorts],
             "event_study": [dict(e) for e in self.event_study],
             "pre_trend": dict(self.pre_trend),
+            "adjusted_on": list(self.adjusted_on),
             "caveats": list(self.caveats),
             "seconds": round(self.seconds, 3),
         }
@@ -170,6 +174,8 @@ def evaluate_programme(
         result.naive_ci_low, result.naive_ci_high = combined.naive.ci_low, combined.naive.ci_high
         result.event_study = [e for e in combined.events if int(e["beneficiaries"]) >= min_matched]
         result.pre_trend = combined.pre_trend
+        used = {name for e in estimates for name in e.adjusted_for}
+        result.adjusted_on = [name for name in COVARIATES if name in used]
         result.cohorts = [
             {"approval_year": e.approval_year, "beneficiaries": e.treated, "controls": e.controls}
             if e.treated >= min_matched
