@@ -49,6 +49,6 @@ def skeleton(word: str) -> str:
 
 def name_skeleton(name: str) -> str:
     """Skeletons of the words of a standardised name, in alphabetical order. A word with a
-    digit (``2000``, ``ii``-like numbering aside) or without a consonant stays as it is:
-    numbers tell firms of one family apart."""
+    digit (``2000``) or without a consonant stays as it is: numbers tell firms of one
+    family apart."""
     return " ".join(sorted(w if _DIGIT.search(w) else skeleton(w) or w for w in name.split()))
