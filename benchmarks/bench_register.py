@@ -23,6 +23,7 @@ import resource
 import tempfile
 import time
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 
@@ -148,11 +149,19 @@ def _plain(root: str, queue: Any) -> None:
 
 
 def _run(target: Any, *args: Any) -> dict[str, Any]:
+    """``target`` in its own process (its peak memory its own); a process that dies without
+    a result (out of memory or disk) stops the benchmark instead of leaving it waiting."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=target, args=(*args, queue))
     proc.start()
-    result: dict[str, Any] = queue.get()
+    while True:
+        try:
+            result: dict[str, Any] = queue.get(timeout=5)
+            break
+        except Empty:
+            if not proc.is_alive():
+                raise SystemExit(f"{target.__name__} failed (exit {proc.exitcode})") from None
     proc.join()
     return result
 
