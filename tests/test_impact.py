@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
+from impact_panels import panel
 from marsad.cli.app import app
 from marsad.confidentiality import load_rules
 from marsad.impact import MatchingSpec, evaluate, impact_indicators
@@ -37,28 +38,7 @@ def _toy(shift: float, seed: int = 3) -> ImpactData:
     approval_year = 2019 + approved % 4
     after = years[None, :] > approval_year[:, None]
     log_t[approved] += np.where(after, shift, 0.0)
-    return ImpactData(
-        years=years,
-        ids=np.asarray([f"E{i}" for i in range(n)], dtype=object),
-        turnover=np.exp(log_t),
-        employees=np.full((n, 10), np.nan),
-        active=np.ones((n, 10), dtype=bool),
-        size=np.full((n, 10), "TPE", dtype=object),
-        category=np.full(n, "EPMA", dtype=object),
-        section=np.full(n, "C", dtype=object),
-        region=np.full(n, "06", dtype=object),
-        gender=np.full(n, "M", dtype=object),
-        creation_year=np.full(n, 2005.0),
-        has_ice=np.ones(n, dtype=bool),
-        approvals=pd.DataFrame(
-            {
-                "row": approved,
-                "programme_code": "TOY",
-                "approval_year": approval_year,
-                "amount_granted_mad": 1e5,
-            }
-        ),
-    )
+    return panel(years, log_t, approved, approval_year)
 
 
 def test_estimator_recovers_a_shift_on_a_known_panel() -> None:

@@ -4,8 +4,8 @@ not pass for an effect."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
+from impact_panels import panel
 from marsad.impact import MatchingSpec
 from marsad.impact.adjustment import COVARIATES, adjusted_changes, usable
 from marsad.impact.data import ImpactData
@@ -34,27 +34,13 @@ def _employers_grow_faster(seed: int = 3, n: int = 2000) -> ImpactData:
     approved = np.sort(rng.choice(np.flatnonzero(employees >= 5), 150, replace=False))
     approval_year = 2019 + approved % 4
     log_t[approved] += np.where(years[None, :] > approval_year[:, None], TRUE_EFFECT, 0.0)
-    return ImpactData(
-        years=years,
-        ids=np.asarray([f"E{i}" for i in range(n)], dtype=object),
-        turnover=np.exp(log_t),
-        employees=np.repeat(employees[:, None], years.size, axis=1),
-        active=np.ones((n, years.size), dtype=bool),
-        size=np.full((n, years.size), "TPE", dtype=object),
-        category=np.full(n, "EPMA", dtype=object),
-        section=np.full(n, "C", dtype=object),
-        region=np.full(n, "06", dtype=object),
-        gender=np.full(n, "M", dtype=object),
+    return panel(
+        years,
+        log_t,
+        approved,
+        approval_year,
+        employees=employees,
         creation_year=2000.0 + rng.integers(0, 10, n),
-        has_ice=np.ones(n, dtype=bool),
-        approvals=pd.DataFrame(
-            {
-                "row": approved,
-                "programme_code": "TOY",
-                "approval_year": approval_year,
-                "amount_granted_mad": 1e5,
-            }
-        ),
     )
 
 
