@@ -8,8 +8,7 @@ queries:
   union_by_name = true)``) becomes a view the engine registers over the files;
 - ``max(x, n)[k]`` (the ``n`` largest values) becomes the sorted list of the values;
 - ``list_has_any`` and ``list_has_all`` become ``arrays_overlap`` and an ``array_except``;
-- ``length`` of an expression that is a list becomes ``size``; ``list_intersect``,
-  ``array_intersect``;
+- ``length`` of an expression that is a list becomes ``size``;
 - everything else (QUALIFY, ``arg_max``, ``GROUP BY ALL``, ``* EXCLUDE``, list functions,
   ``regexp_replace(..., 'g')``) is sqlglot's own translation.
 """
@@ -103,10 +102,6 @@ LIST_VALUED = (
 )
 
 
-# DuckDB functions that sqlglot leaves as they are, and their Spark names.
-RENAMED = {"list_intersect": "ARRAY_INTERSECT", "array_intersect": "ARRAY_INTERSECT"}
-
-
 def _rewrite_functions(tree: exp.Expr) -> exp.Expr:
     for node in list(tree.find_all(exp.Max)):
         if node.args.get("count") is not None:
@@ -121,18 +116,14 @@ def _rewrite_functions(tree: exp.Expr) -> exp.Expr:
                 )
             )
     for length in list(tree.find_all(exp.Length)):
-        argument = length.this
-        renamed = isinstance(argument, exp.Anonymous) and str(argument.this).lower() in RENAMED
-        if isinstance(argument, LIST_VALUED) or renamed:  # DuckDB's length of a list
+        if isinstance(length.this, LIST_VALUED):  # DuckDB's length of a list
             length.replace(exp.Anonymous(this="SIZE", expressions=[length.this]))
     for overlap in list(tree.find_all(exp.ArrayOverlaps)):
         overlap.replace(
             exp.Anonymous(this="ARRAYS_OVERLAP", expressions=[overlap.this, overlap.expression])
         )
     for call in list(tree.find_all(exp.Anonymous)):
-        if str(call.this).lower() in RENAMED:
-            call.set("this", RENAMED[str(call.this).lower()])
-        elif str(call.this).lower() == "list_has_all" and len(call.expressions) == 2:
+        if str(call.this).lower() == "list_has_all" and len(call.expressions) == 2:
             haystack, needles = call.expressions
             missing = exp.Anonymous(this="ARRAY_EXCEPT", expressions=[needles, haystack])
             call.replace(
