@@ -6,7 +6,6 @@ import json
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -99,7 +98,7 @@ def test_the_rules_link_a_person_to_the_company_of_the_same_name(tmp_path: Path)
             "S4": "karim benali",
         },
     )
-    counts = write_successions(duckdb.connect(), build)
+    counts = write_successions(build)
     assert counts == {"successions": 1, "successions_tied": 0}
     (link,) = _links(build)
     assert (link["predecessor_id"], link["successor_id"]) == ("A1", "S1")
@@ -118,7 +117,7 @@ def test_two_equally_good_companies_leave_the_person_unlinked(tmp_path: Path) ->
         ],
         {"A1": "karim benali", "S1": "benali karim services", "S2": "karim benali negoce"},
     )
-    counts = write_successions(duckdb.connect(), build)
+    counts = write_successions(build)
     assert counts == {"successions": 0, "successions_tied": 1}
     assert _links(build) == []
 
@@ -144,7 +143,7 @@ def test_weak_evidence_is_not_a_link(tmp_path: Path) -> None:
         ],
         {"A1": "karim benali", "S1": "benali samir", "A2": "nadia tazi", "S2": "nadia tazi"},
     )
-    assert write_successions(duckdb.connect(), build)["successions"] == 0
+    assert write_successions(build)["successions"] == 0
     homonyms = _toy_build(
         tmp_path / "homonyms",
         [
@@ -154,7 +153,7 @@ def test_weak_evidence_is_not_a_link(tmp_path: Path) -> None:
         ],
         {"A1": "karim benali", "S1": "benali karim", "T1": "karim benali"},
     )
-    assert write_successions(duckdb.connect(), homonyms)["successions"] == 0
+    assert write_successions(homonyms)["successions"] == 0
 
 
 def test_rules_are_checked_with_clear_messages() -> None:

@@ -220,7 +220,7 @@ def write_panel_and_events(con: Connection, settings: Settings, build_dir: Path)
         "enterprises": write_enterprises(con, settings, build_dir, rules),
         "panel_rows": write_panel(con, settings, build_dir, rules),
     }
-    counts.update(write_successions(con, build_dir))
+    counts.update(write_successions(build_dir))
     events = write_events(con, settings, build_dir, rules)
     counts.update({f"events_{kind}": n for kind, n in events.items()})
     return counts

@@ -32,7 +32,6 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from marsad.engines.base import Connection
 from marsad.errors import ConfigurationError
 from marsad.ingest.rules import lit
 
@@ -229,15 +228,12 @@ def candidates_sql(build_dir: Path, rules: SuccessionRules) -> str:
     """
 
 
-def write_successions(
-    con: Connection | None, build_dir: Path, rules: SuccessionRules | None = None
-) -> dict[str, int]:
+def write_successions(build_dir: Path, rules: SuccessionRules | None = None) -> dict[str, int]:
     """Write ``successions.parquet`` into the build folder (after ``enterprises.parquet``
     and ``units.parquet``); returns the links made and the candidates left for a tie.
 
     The rules run on an embedded DuckDB over the build's Parquet files whatever the
-    engine of the build (``con``, unused): they use DuckDB's list functions."""
-    del con
+    engine of the build: they use DuckDB's list functions."""
     rules = rules or load_rules()
     con = duckdb.connect()
     try:
