@@ -17,13 +17,15 @@ RULES = load_name_rules()
 @pytest.mark.parametrize(
     ("raw", "name", "form"),
     [
-        ("STE EL AMANE TRANSPORT SARL", "el amane transport", "SARL"),
-        ("El Amane Transport", "el amane transport", None),
-        ("SOCIETE AL AMANE DE TRANSPORT S.A.R.L", "el amane transport", "SARL"),
+        ("STE EL AMANE TRANSPORT SARL", "elamane transport", "SARL"),
+        ("El Amane Transport", "elamane transport", None),
+        ("SOCIETE AL AMANE DE TRANSPORT S.A.R.L", "elamane transport", "SARL"),
+        ("STE ALAMANE TRANSPORT", "elamane transport", None),
         ("Sté Atlas Négoce SARL AU", "atlas negoce", "SARL_AU"),
         ("ATLAS NEGOCE SARLAU", "atlas negoce", "SARL_AU"),
-        ("Établissements Ben Ali & Fils", "ben ali fils", None),
-        ("ETS BIN ALI ET FILS", "ben ali fils", None),
+        ("Établissements Ben Ali & Fils", "benali fils", None),
+        ("ETS BIN ALI ET FILS", "benali fils", None),
+        ("ETS BINALI ET FILS", "benali fils", None),
         ("Mhamed Tazi", "mohamed tazi", None),
         ("MOHAMMED TAZI", "mohamed tazi", None),
         ("Personne physique", "", "PP"),
@@ -38,6 +40,58 @@ RULES = load_name_rules()
 def test_known_names(raw: str, name: str, form: str | None) -> None:
     result = RULES.standardise(raw)
     assert (result.name, result.legal_form) == (name, form)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # particles joined or apart, in any of their spellings
+        ("BENHAMMOU MUSTAPHA", "BEN HAMMOU MUSTAPHA"),
+        ("Bin Hammou Mustapha", "BENHAMMOU MUSTAPHA"),
+        ("AIT BAHA TRANSPORT", "AITBAHA TRANSPORT"),
+        ("OULED SAID NEGOCE", "Oulad Said Négoce"),
+        ("Abd El Kader Tazi", "ABDELKADER TAZI"),
+        ("Abdul Kader Tazi", "Abdelkader Tazi"),
+        ("EL OMARI TRAVAUX SARL", "ELOMARI DE TRAVAUX S.A.R.L."),
+        ("El Alaoui Hassan", "ALAOUI HASSAN"),
+        # small words inserted or dropped, the legal form written or not
+        ("AL MIZANE DE CONSERVERIE", "STE ALMIZANE CONSERVERIE"),
+        ("Atlas et Sud Négoce", "ATLAS & SUD NEGOCE"),
+    ],
+)
+def test_writings_of_one_name_meet(a: str, b: str) -> None:
+    assert RULES.standardise(a).name == RULES.standardise(b).name
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("EL OMARI TRAVAUX", "EL OUMARI TRAV"),  # a vowel, an abbreviation
+        ("AGROPRONET MATERIAUX", "AGROPROONET MATERIAUX S.A.R.L."),  # a doubled letter
+        ("AL MIZANE DE CONSERVERIE", "STE AL MIZAN CONSERVERIE"),  # a dropped vowel
+        ("Oumari Said", "Omari Said"),
+        ("Ouazzani Ahmed", "Wazzani Ahmed"),
+    ],
+)
+def test_variants_of_one_name_share_a_skeleton(a: str, b: str) -> None:
+    assert RULES.standardise(a).skeleton == RULES.standardise(b).skeleton
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("EL OMARI TRAV", "EL OMARI TRAVAUX"),
+        ("ATLAS DISTRIB MATERIAUX", "ATLAS DISTRIBUTION MATERIAUX"),
+        ("SAHARA CONSTR GENERALE", "SAHARA CONSTRUCTIONS GENERALES"),
+        ("Benjelloun Mustapha", "MUSTAPHA BENJELLOUN"),
+    ],
+)
+def test_abbreviations_and_word_order_share_a_stem(a: str, b: str) -> None:
+    assert RULES.standardise(a).stem == RULES.standardise(b).stem
+
+
+def test_a_particle_that_ends_a_name_stays_a_word() -> None:
+    assert RULES.standardise("TRANSPORT EL").name == "transport el"
 
 
 words = st.sampled_from(

@@ -39,7 +39,9 @@ def skeleton(word: str) -> str:
     folded = _OU_CONSONANT.sub("w", _ASSIMILATED.sub("", word))
     for a, b in _FOLDS:
         folded = folded.replace(a, b)
-    head, rest = re.sub("^[aeiouy]", "a", folded[:1]), re.sub("[aeiouy]", "", folded[1:])
+    # a word's first sound: a vowel, or w, which at the start also writes the vowel u
+    # (Oumari / Omari, Oudaya / Wdaya)
+    head, rest = re.sub("^[aeiouyw]", "a", folded[:1]), re.sub("[aeiouy]", "", folded[1:])
     out: list[str] = []
     for ch in head + rest:
         if not out or out[-1] != ch:

@@ -26,15 +26,19 @@ MODEL_COLUMNS = (
     "name_std",
     "name_sorted",
     "name_skeleton",
+    "name_stem",
     "name_tokens",
     "rare_token",
     "legal_form",
     "ice9",
+    "ice_any",
+    "unit_key",
     "block_name",
     "block_sorted",
     "block_token_province",
     "block_token_division",
     "block_skeleton_province",
+    "block_stem_province",
     "commune_code",
     "province",
     "region_code",
@@ -43,7 +47,7 @@ MODEL_COLUMNS = (
 )
 
 # Columns whose exact levels weigh rare values more than frequent ones.
-TF_COLUMNS = ("name_std", "name_sorted", "name_skeleton")
+TF_COLUMNS = ("name_std", "name_sorted", "name_skeleton", "name_stem")
 
 
 # Candidate pairs: chosen for recall (each rule catches what the others miss).
@@ -54,6 +58,7 @@ BLOCKING: tuple[tuple[str, ...], ...] = (
     ("block_token_province",),
     ("block_token_division",),
     ("block_skeleton_province",),
+    ("block_stem_province",),
     ("ice9",),
 )
 
@@ -119,6 +124,9 @@ def name_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("name_skeleton", term_frequency_adjustments=True).configure(
                 label_for_charts="same consonants (spelling or vowel variants)"
             ),
+            cll.ExactMatchLevel("name_stem", term_frequency_adjustments=True).configure(
+                label_for_charts="same word beginnings (abbreviations, endings)"
+            ),
             cll.JaroWinklerLevel("name_std", 0.95),
             cll.JaroWinklerLevel("name_std", 0.88),
             cll.JaccardLevel("name_std", 0.7),
@@ -157,6 +165,29 @@ def activity_comparison() -> cl.CustomComparison:
     )
 
 
+def ice_comparison() -> cl.CustomComparison:
+    """The ICE as written on both sides. A valid ICE shared is near proof (and a different
+    valid one forbids the link in the clusters); an ICE that fails its check but is one
+    digit away from the other side's, in the enterprise part, is a clerk's typo of it."""
+    near = (
+        '("ice9_l" IS NULL OR "ice9_r" IS NULL) AND '
+        'levenshtein(substr(CAST("ice_any_l" AS VARCHAR), 1, 9), '
+        'substr(CAST("ice_any_r" AS VARCHAR), 1, 9)) <= 1'
+    )
+    return cl.CustomComparison(
+        output_column_name="ice",
+        comparison_levels=[
+            cll.NullLevel("ice_any"),
+            cll.ExactMatchLevel("ice9").configure(label_for_charts="same valid ICE"),
+            cll.CustomLevel(near, base_dialect_str="duckdb").configure(
+                label_for_charts="ICE one digit apart, one failing its check"
+            ),
+            cll.ElseLevel().configure(label_for_charts="different ICE"),
+        ],
+        comparison_description="ICE as written",
+    )
+
+
 def source_comparison() -> cl.CustomComparison:
     """Which registers the two units come from; the model learns how often each holds.
 
@@ -167,6 +198,11 @@ def source_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="source",
         comparison_levels=[
+            cll.CustomLevel(
+                '"system_l" = "system_r" AND levenshtein('
+                'CAST("unit_key_l" AS VARCHAR), CAST("unit_key_r" AS VARCHAR)) <= 1',
+                base_dialect_str="duckdb",
+            ).configure(label_for_charts="same identifier system, numbers one digit apart"),
             cll.ExactMatchLevel("system").configure(label_for_charts="same identifier system"),
             cll.CustomLevel(  # written in DuckDB's SQL, translated by Splink for others
                 '"person_l" <> "person_r"',
@@ -189,7 +225,7 @@ def settings(probability_two_random_records_match: float = 1e-5) -> SettingsCrea
             place_comparison(),
             activity_comparison(),
             cl.ExactMatch("legal_form"),
-            cl.ExactMatch("ice9"),
+            ice_comparison(),
             source_comparison(),
         ],
         blocking_rules_to_generate_predictions=[block_on(*cols) for cols in BLOCKING],

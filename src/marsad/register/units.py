@@ -18,7 +18,7 @@ from marsad.ingest import DeliveryRecord, Ledger
 from marsad.ingest.rules import lit, q
 from marsad.reference import lookup_commune, section_of_activity_code
 from marsad.register.sources import ROLES, SourceSpec, load_sources
-from marsad.register.standardise import load_name_rules, repair_ice
+from marsad.register.standardise import ice_digits, load_name_rules, repair_ice
 from marsad.settings import Settings
 
 ROLE_COLUMNS = ROLES
@@ -77,6 +77,7 @@ def _standardised_ices(raw: pd.DataFrame) -> pd.DataFrame:
         raw=list(raw["raw"]),
         ice=[r[0] for r in repaired],
         status=[r[1] for r in repaired],
+        digits=[ice_digits(v) for v in raw["raw"]],
     )
 
 
@@ -88,6 +89,7 @@ def _standardised_names(raw: pd.DataFrame) -> pd.DataFrame:
         name_std=[s.name for s in std],
         form=[s.legal_form for s in std],
         skeleton=[s.skeleton for s in std],
+        stem=[s.stem for s in std],
     )
 
 
@@ -162,7 +164,9 @@ def build_units(con: Connection, max_block: int = 100) -> None:
     con.execute(
         """CREATE OR REPLACE TABLE unit_values AS
            SELECT v.unit_id, v.n, v.latest, v.name, v.gender, i.ice AS ice_valid,
-                  n.name_std, n.skeleton AS name_skeleton, n.form AS name_form,
+                  i.digits AS ice_digits,
+                  n.name_std, n.skeleton AS name_skeleton, n.stem AS name_stem,
+                  n.form AS name_form,
                   f.form AS declared_form,
                   p.commune_code, p.province,
                   coalesce(v.region, p.region_code) AS region_code,
@@ -187,6 +191,7 @@ def build_units(con: Connection, max_block: int = 100) -> None:
                arg_max(name_std, {latest}) FILTER (WHERE name_std <> '') AS name_std,
                arg_max(name_skeleton, {latest}) FILTER (WHERE name_std <> '')
                    AS name_skeleton,
+               arg_max(name_stem, {latest}) FILTER (WHERE name_std <> '') AS name_stem,
                arg_max(rc_key, {latest}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
                coalesce(
                    arg_max(declared_form, {latest}) FILTER (WHERE declared_form IS NOT NULL),
@@ -204,16 +209,23 @@ def build_units(con: Connection, max_block: int = 100) -> None:
                 SELECT unit_id, ice_valid, sum(n) AS n, max(latest) AS latest
                 FROM unit_values WHERE ice_valid IS NOT NULL GROUP BY ALL
             ) GROUP BY unit_id
+        ), written AS (  -- the ICE digits most rows give, valid or not (typos are evidence)
+            SELECT unit_id, arg_max(ice_digits, n * 1e13 + latest) AS ice_written FROM (
+                SELECT unit_id, ice_digits, sum(n) AS n, max(latest) AS latest
+                FROM unit_values WHERE ice_digits IS NOT NULL GROUP BY ALL
+            ) GROUP BY unit_id
         ), divisions AS (
             SELECT unit_id, arg_max(division, n * 1e13 + latest) AS division FROM (
                 SELECT unit_id, division, sum(n) AS n, max(latest) AS latest
                 FROM unit_values WHERE length(division) = 2 GROUP BY ALL
             ) GROUP BY unit_id
         )
-        SELECT s.*, a.* EXCLUDE (unit_id), i.ice, d.division
+        SELECT s.*, a.* EXCLUDE (unit_id), i.ice, coalesce(i.ice, w.ice_written) AS ice_any,
+               d.division
         FROM unit_stats s
         LEFT JOIN attrs a USING (unit_id)
         LEFT JOIN ices i USING (unit_id)
+        LEFT JOIN written w USING (unit_id)
         LEFT JOIN divisions d USING (unit_id)
         """
     )
@@ -234,6 +246,7 @@ def build_units(con: Connection, max_block: int = 100) -> None:
     )
     con.execute(
         "CREATE OR REPLACE TABLE units AS SELECT u.*, substr(u.ice, 1, 9) AS ice9, s.section, "
+        "substr(u.unit_id, length(u.system) + 2) AS unit_key, "
         "string_split(coalesce(u.name_std, ''), ' ') AS name_tokens, "
         "array_to_string(list_sort(string_split(u.name_std, ' ')), ' ') AS name_sorted "
         "FROM units u LEFT JOIN section_arrow s USING (division)"
@@ -276,6 +289,7 @@ def _add_blocking_keys(con: Connection, max_block: int) -> None:
         "block_token_province": ("rare_token", "province"),
         "block_token_division": ("rare_token", "division"),
         "block_skeleton_province": ("name_skeleton", "province"),
+        "block_stem_province": ("name_stem", "province"),
     }
     columns = ", ".join(
         f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(max_block)} "

@@ -24,6 +24,17 @@ def repair_ice(value: str | None) -> tuple[str | None, str]:
     return None, "invalid"
 
 
+def ice_digits(value: str | None) -> str | None:
+    """The digits of an ICE as written, valid or not (15 digits, leading zeros restored when
+    fewer were written): a mistyped ICE still says which enterprise the clerk meant."""
+    if value is None:
+        return None
+    compact = "".join(ch for ch in value if not ch.isspace())
+    if not compact.isdigit() or not 9 <= len(compact) <= 15:
+        return None
+    return compact.zfill(15)
+
+
 def ice_enterprise(ice: str | None) -> str | None:
     """The enterprise part of a valid ICE (its first nine digits)."""
     return ice[:9] if ice else None

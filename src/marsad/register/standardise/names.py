@@ -20,6 +20,7 @@ from marsad.reference.spelling import name_skeleton
 
 _DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
+_DIGIT = re.compile("[0-9]")
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class StandardName:
     name: str  # tokens joined by one space, legal form, prefixes and stop words removed
     legal_form: str | None  # canonical code (SARL, SARL_AU, SA, ...) when the name carries one
     skeleton: str = ""  # consonant skeletons of the words, sorted (``reference.spelling``)
+    stem: str = ""  # the words' beginnings, sorted: abbreviations and endings aside
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class NameRules:
     stop_words: frozenset[str]
     transliterations: dict[str, str]  # variant -> one spelling (and abbreviation -> word)
     prefix_typos: frozenset[str] = frozenset()  # one typo away from a long prefix
+    particles: frozenset[str] = frozenset()  # joined to the next word
+    joined_particles: tuple[tuple[str, str], ...] = ()  # (spelling, canonical), longest first
+    joined_min_rest: int = 3
+    stem_length: int = 4
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> NameRules:
@@ -67,6 +73,28 @@ class NameRules:
         if not isinstance(typo_from, int) or typo_from < 0:
             problems.append(f"prefix_typos_from_length: {typo_from!r} is not a length")
             typo_from = 0
+        joined: list[tuple[str, str]] = []
+        raw_joined = data.get("joined_particles") or {}
+        if not isinstance(raw_joined, dict):
+            problems.append("joined_particles: expected a mapping of particle -> spellings")
+            raw_joined = {}
+        particles = frozenset(_words(data.get("particles")))
+        for canonical, spellings in raw_joined.items():
+            if fold(str(canonical)) not in particles:
+                problems.append(f"joined_particles: {canonical!r} is not one of the particles")
+            if not isinstance(spellings, list):
+                problems.append(f"joined_particles.{canonical}: expected a list of spellings")
+                continue
+            joined += [(fold(str(v)), fold(str(canonical))) for v in spellings]
+        joined.sort(key=lambda item: -len(item[0]))
+        min_rest = data.get("joined_particles_min_rest", 3)
+        if not isinstance(min_rest, int) or min_rest < 1:
+            problems.append(f"joined_particles_min_rest: {min_rest!r} is not a length")
+            min_rest = 3
+        stem_length = data.get("stem_length", 4)
+        if not isinstance(stem_length, int) or stem_length < 2:
+            problems.append(f"stem_length: {stem_length!r} is not a length of at least 2")
+            stem_length = 4
         if problems:
             raise ConfigurationError("name rules: " + "; ".join(problems))
         prefixes = frozenset(_words(data.get("prefixes")))
@@ -82,6 +110,10 @@ class NameRules:
                 for typo in one_edit_away(p)
                 if typo not in translit and typo not in prefixes
             ),
+            particles=particles,
+            joined_particles=tuple(joined),
+            joined_min_rest=min_rest,
+            stem_length=stem_length,
         )
 
     def standardise(self, text: str | None) -> StandardName:
@@ -92,8 +124,43 @@ class NameRules:
             for t in tokens
             if t not in self.prefixes and t not in self.stop_words and t not in self.prefix_typos
         ]
-        name = " ".join(kept)
-        return StandardName(name, legal_form, name_skeleton(name))
+        name = " ".join(self._join_particles(kept))
+        return StandardName(name, legal_form, name_skeleton(name), self.stem(name))
+
+    def stem(self, name: str) -> str:
+        """The first ``stem_length`` letters of each word, in alphabetical order: one key for
+        a word and its abbreviations (``trav``/``travaux``, ``distrib``/``distribution``)
+        or a typo past its beginning; words with a digit stay whole."""
+        n = self.stem_length
+        return " ".join(sorted(w if _DIGIT.search(w) else w[:n] for w in name.split()))
+
+    def _join_particles(self, tokens: list[str]) -> list[str]:
+        """Particles joined to the word that follows (``ben hammou`` -> ``benhammou``), and a
+        word that starts with a particle in another spelling written with the canonical one
+        (``binhammou`` -> ``benhammou``); a particle that ends the name stays alone."""
+        out: list[str] = []
+        pending = ""
+        for token in tokens:
+            if token in self.particles:
+                if not pending.endswith(token):
+                    pending += token
+                continue
+            word = self._canonical_start(token)
+            for p in self.particles:  # ``abdel`` + ``elkader``: the particle once
+                if pending.endswith(p) and word.startswith(p) and len(word) > len(p) + 2:
+                    word = word[len(p) :]
+                    break
+            out.append(pending + word)
+            pending = ""
+        if pending:
+            out.append(pending)
+        return out
+
+    def _canonical_start(self, word: str) -> str:
+        for spelling, canonical in self.joined_particles:
+            if word.startswith(spelling) and len(word) - len(spelling) >= self.joined_min_rest:
+                return canonical + word[len(spelling) :]
+        return word
 
     def _extract_legal_form(self, tokens: list[str]) -> tuple[str | None, list[str]]:
         found: str | None = None
