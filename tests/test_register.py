@@ -152,7 +152,8 @@ def test_cli_faces(register_home: Settings, tmp_path: Path) -> None:
     explain = runner.invoke(app, [*home, "register", "explain", "if:T1", "cnss:C2", "--json"])
     assert explain.exit_code == 0, explain.output
     result = json.loads(explain.stdout)
-    assert result["same_enterprise"] and result["probability"] >= register_home.link_threshold
+    assert result["same_enterprise"]
+    assert result["calibrated_probability"] >= result["threshold"] >= 0.5
     names = {s["comparison"]: s for s in result["steps"]}
     assert names["name_std"]["log2_weight"] > 0
     enterprise = _enterprise_of(register_home, "if:T1")

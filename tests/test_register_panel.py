@@ -178,6 +178,7 @@ def _write_fake_build(settings: Settings, build: Path) -> None:
             *("unit_id", "system", "name", "name_std", "ice", "legal_form", "commune_code"),
             *("province", "region_code", "division", "section", "gender", "enterprise_id"),
             "person",
+            "person_name",
         )
     }
     for unit, (enterprise, system, form, place, division, section, gender) in UNITS.items():
@@ -189,6 +190,7 @@ def _write_fake_build(settings: Settings, build: Path) -> None:
             commune.region_code if commune else ("03" if unit == "ccis:M8" else None),
             *(division, section, gender, enterprise),
             system == "ae",  # the auto-entrepreneur register names natural persons
+            False,  # no name is written like a person's (the names are left empty)
         )
         for key, value in zip(columns, values, strict=True):
             columns[key].append(value)
@@ -347,8 +349,12 @@ def test_survivorship_best_source_and_provenance(built: Any) -> None:
         **dict.fromkeys(("E1", "E2", "E3", "E4"), "EPMA"),
         **dict.fromkeys(("E5", "E6"), "AE"),
         "E7": "EPPA",
-        **dict.fromkeys(("E8", "E9"), "unknown"),
+        "E8": "unknown",  # a chamber member only: no register of enterprises knows it
+        "E9": "EPMA",  # tax office and CNSS, a name no person bears: a legal person
     }
+    assert {e: ent[e]["legal_form"] for e in ("E5", "E6", "E7")} == dict.fromkeys(
+        ("E5", "E6"), "AE"
+    ) | {"E7": "PP"}
     e4 = ent["E4"]
     registry = _row_of(settings, "ompic.registry", rc_number="4")  # the 2023 snapshot
     assert (e4["name"], e4["name_source"], e4["name_delivery"], e4["name_row"]) == (

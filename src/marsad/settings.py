@@ -62,11 +62,36 @@ class Settings(BaseSettings):
         ge=2,
         description="a blocking key shared by more units than this is not used to pair them",
     )
-    link_threshold: float = Field(
-        default=0.8, gt=0, lt=1, description="match probability from which units are linked"
+    link_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="calibrated match probability from which units are linked "
+        "(default: chosen by the objective, see min_link_precision)",
     )
-    review_threshold: float = Field(
-        default=0.5, gt=0, lt=1, description="match probability from which a pair is reviewed"
+    review_threshold: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="calibrated match probability from which a pair is reviewed "
+        "(default: the review_capacity most probable pairs below the link threshold)",
+    )
+    min_link_precision: float = Field(
+        default=0.995,
+        gt=0.5,
+        lt=1,
+        description="the expected precision of the links that the chosen threshold must keep",
+    )
+    review_capacity: int = Field(
+        default=5000,
+        ge=1,
+        description="pairs the review band holds at most: the most probable below the threshold",
+    )
+    prediction_floor: float = Field(
+        default=0.01,
+        gt=0,
+        lt=0.5,
+        description="raw match probability below which the model's pairs are not kept",
     )
 
     release_years: int = Field(

@@ -39,6 +39,14 @@ def build(
         str(sum(report.seconds.values())),
     )
     st.console.print(table)
+    point = report.operating_point
+    how = "choisi par l’objectif" if point["chosen_by"] == "objective" else "fixé"
+    st.console.print(
+        f"seuil de liaison {point['threshold']:.3f} ({how} : {point['objective']}) ; "
+        f"précision attendue {point['expected_precision']:.4f}, rappel attendu "
+        f"{point['expected_recall']:.4f} ; revue à partir de {point['review_floor']:.3f}",
+        highlight=False,
+    )
     st.console.print(f"registre {report.build_id} ; changements : {report.changes}")
 
 
@@ -121,7 +129,10 @@ def explain(
             f"{step['log2_weight']:+.2f}",
         )
     st.console.print(table)
-    st.console.print(f"probabilité : {result['probability']:.4f}")
+    st.console.print(
+        f"probabilité du modèle : {result['probability']:.4f} ; calibrée : "
+        f"{result['calibrated_probability']:.4f} (seuil de liaison {result['threshold']})"
+    )
 
 
 @app.command("show")

@@ -26,7 +26,9 @@ from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
 from marsad.register.linkage import deterministic_links, model_links
 from marsad.register.model import fixed_model
+from marsad.register.operating_point import apply_operating_point
 from marsad.register.panel import write_panel_and_events
+from marsad.register.review_queue import review_queue
 from marsad.register.reviews import ReviewLog
 from marsad.register.units import build_units, load_rows
 from marsad.settings import Settings
@@ -47,6 +49,8 @@ class BuildReport:
     refused_links: int
     review_queue: int
     changes: dict[str, int]
+    operating_point: dict[str, Any] = field(default_factory=dict)
+    operating_point_before: dict[str, Any] | None = None  # the previous build's
     panel: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -131,23 +135,29 @@ def _link_units(con: Connection, settings: Settings, full: bool) -> tuple[dict[s
     incremental = (
         not full
         and previous is not None
-        and (previous / "model.json").exists()
-        and (previous / "model_pairs.parquet").exists()
+        and all(
+            (previous / name).exists()
+            for name in ("model.json", "model_pairs.parquet", "silver.parquet")
+        )
     )
     if not incremental or previous is None:
-        model = model_links(
-            con, review_threshold=settings.review_threshold, model=fixed_model(settings)
-        )
+        model = model_links(con, floor=settings.prediction_floor, model=fixed_model(settings))
         units = con.execute("SELECT count(*) FROM units").fetchone()
         return model, "full", int(units[0]) if units else 0
     scored = _fresh_units(con, previous)
     saved = json.loads((previous / "model.json").read_text(encoding="utf-8"))
     model = model_links(
-        con, review_threshold=settings.review_threshold, model=saved, fresh_table="fresh_units"
+        con, floor=settings.prediction_floor, model=saved, fresh_table="fresh_units"
+    )
+    # the model is unchanged: its silver labels too (those of fresh units are added)
+    con.execute(
+        f"INSERT INTO silver SELECT weight, same, n "
+        f"FROM read_parquet({lit(str(previous / 'silver.parquet'))})"
     )
     con.execute(
         f"""INSERT INTO model_pairs
-            SELECT p.unit_a, p.unit_b, 'model', p.probability
+            SELECT p.unit_a, p.unit_b, 'model' AS kind, p.probability, p.match_weight,
+                   p.ice_weight
             FROM read_parquet({lit(str(previous / "model_pairs.parquet"))}) p
             WHERE p.unit_a IN (SELECT unit_id FROM units)
               AND p.unit_b IN (SELECT unit_id FROM units)
@@ -172,7 +182,7 @@ def _reviews_table(con: Connection, settings: Settings) -> None:
     con.execute("CREATE OR REPLACE TABLE reviews AS SELECT * FROM reviews_arrow")
 
 
-def _cluster(con: Connection, settings: Settings) -> dict[str, int]:
+def _cluster(con: Connection, threshold: float) -> dict[str, int]:
     """Tables ``used_links`` and ``clusters(unit_id, root)``; returns refusal counts."""
     con.execute(
         """CREATE OR REPLACE TABLE unit_index AS
@@ -194,8 +204,8 @@ def _cluster(con: Connection, settings: Settings) -> dict[str, int]:
                 SELECT unit_a, unit_b, 'review' AS kind, 1.0 AS probability
                 FROM reviews WHERE decision = 'same'
                 UNION ALL SELECT * FROM det_links
-                UNION ALL SELECT * FROM model_pairs
-                WHERE probability >= {settings.link_threshold}
+                UNION ALL SELECT unit_a, unit_b, kind, calibrated FROM model_pairs
+                WHERE calibrated >= {threshold!r}
             ) l
             JOIN unit_index a ON a.unit_id = l.unit_a
             JOIN unit_index b ON b.unit_id = l.unit_b
@@ -265,7 +275,8 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         model, mode, scored = _link_units(con, settings, full)
         lap("link")
         _reviews_table(con, settings)
-        refused = _cluster(con, settings)
+        point = apply_operating_point(con, settings)
+        refused = _cluster(con, point.threshold)
         con.execute("CREATE OR REPLACE TABLE previous_ids (unit_id VARCHAR, enterprise_id VARCHAR)")
         previous = current_build(settings)
         if previous is not None:
@@ -275,21 +286,16 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
             )
         assign_ids(con)
         lap("cluster")
-        con.execute(
-            f"""CREATE OR REPLACE TABLE review_queue AS
-                SELECT p.* FROM model_pairs p
-                JOIN clusters a ON a.unit_id = p.unit_a JOIN clusters b ON b.unit_id = p.unit_b
-                WHERE p.probability < {settings.link_threshold} AND a.root <> b.root
-                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE
-                      (r.unit_a = p.unit_a AND r.unit_b = p.unit_b)
-                      OR (r.unit_a = p.unit_b AND r.unit_b = p.unit_a))"""
-        )
+        review_queue(con, point)
         build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
         out = register_dir(settings) / "builds" / build_id
         tmp = register_dir(settings) / "builds" / f".{build_id}.tmp"
         tmp.mkdir(parents=True)
         try:
             _write(con, tmp, model)
+            (tmp / "operating_point.json").write_text(
+                json.dumps(point.to_dict(), indent=2), encoding="utf-8"
+            )
             lap("write")
             panel = write_panel_and_events(con, settings, tmp)
             lap("panel")
@@ -321,6 +327,8 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
             changes=dict(
                 con.execute("SELECT kind, count(*) FROM identity_changes GROUP BY kind").fetchall()
             ),
+            operating_point=point.to_dict(),
+            operating_point_before=_previous_point(previous),
             panel=panel,
             seconds=timings,
         )
@@ -328,6 +336,15 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         con.close()
         for leftover in (work, work.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
+
+
+def _previous_point(build: Path | None) -> dict[str, Any] | None:
+    """The operating point of a build (None before the first, or for an older build)."""
+    path = build / "operating_point.json" if build is not None else None
+    if path is None or not path.is_file():
+        return None
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _write(con: Connection, out: Path, model: dict[str, Any]) -> None:
@@ -345,7 +362,11 @@ def _write(con: Connection, out: Path, model: dict[str, Any]) -> None:
         "rows.parquet",
     )
     copy("SELECT * FROM used_links ORDER BY unit_a, unit_b", "links.parquet")
-    copy("SELECT * FROM model_pairs ORDER BY unit_a, unit_b", "model_pairs.parquet")
+    copy(
+        "SELECT * EXCLUDE (calibrated) FROM model_pairs ORDER BY unit_a, unit_b",
+        "model_pairs.parquet",
+    )
+    copy("SELECT * FROM silver ORDER BY weight, same", "silver.parquet")
     copy("SELECT * FROM review_queue ORDER BY unit_a, unit_b", "review_queue.parquet")
     copy("SELECT * FROM identity_changes ORDER BY kind, enterprise_id", "changes.parquet")
     (out / "model.json").write_text(json.dumps(model, default=str), encoding="utf-8")

@@ -12,6 +12,7 @@ from marsad.errors import NotFound
 from marsad.ingest import Ledger
 from marsad.ingest.rules import lit
 from marsad.register.build import current_build
+from marsad.register.evaluate_counts import category_scores, count_scores
 from marsad.settings import Settings
 
 
@@ -93,6 +94,8 @@ def evaluate_register(settings: Settings, truth_dir: Path) -> dict[str, Any]:
     ).fetchall()
     result["match_rate_by_source"] = {d: round(float(v), 4) for d, v in rates}
     result["successions"] = succession_scores(con, build, truth_dir)
+    result["categories"] = category_scores(con, build, truth_dir)
+    result["active_counts"] = count_scores(build, truth_dir)
     return result
 
 

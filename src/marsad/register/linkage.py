@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import duckdb
@@ -35,15 +36,33 @@ def deterministic_links(con: Connection) -> None:
     con.execute("CREATE OR REPLACE TABLE det_links AS " + " UNION ALL ".join(parts))
 
 
+def lowest_ice_weight(model: dict[str, Any]) -> float:
+    """The most negative log2 weight the model's ICE comparison can give (its "different
+    ICE" level), 0 when the model has none."""
+    for comparison in model.get("comparisons", []):
+        if comparison.get("output_column_name") != "ice":
+            continue
+        weights = [
+            math.log2(level["m_probability"] / level["u_probability"])
+            for level in comparison["comparison_levels"]
+            if level.get("m_probability") and level.get("u_probability")
+        ]
+        return min([0.0, *weights])
+    return 0.0
+
+
 def model_links(
     con: Connection,
     *,
-    review_threshold: float,
+    floor: float,
     model: dict[str, Any] | None = None,
     fresh_table: str | None = None,
 ) -> dict[str, Any]:
-    """Table ``model_pairs``: candidate pairs scored by the Splink model (at or above the
-    review threshold); returns the model's parameters.
+    """Tables ``model_pairs`` (candidate pairs scored by the Splink model, raw probability at
+    least ``floor``, with their match weight and their ICE comparison's weight) and
+    ``silver`` (pairs of units that both carry a valid ICE, by their weight without the ICE
+    comparison, same ICE or not, counted: ``operating_point``'s labels); returns the
+    model's parameters.
 
     Without ``model`` the model is trained on the units (a full build). With a saved
     ``model`` and a table of fresh (new or changed) units, only pairs that involve a
@@ -69,8 +88,9 @@ def model_links(
     count = con.execute("SELECT count(*) FROM units_model").fetchone()
     con.execute(
         "CREATE OR REPLACE TABLE model_pairs (unit_a VARCHAR, unit_b VARCHAR, "
-        "kind VARCHAR, probability DOUBLE)"
+        "kind VARCHAR, probability DOUBLE, match_weight DOUBLE, ice_weight DOUBLE)"
     )
+    con.execute("CREATE OR REPLACE TABLE silver (weight DOUBLE, same BOOLEAN, n BIGINT)")
     if count is None or count[0] < 3 or not fresh_count or not fresh_count[0]:
         return model or {}
     if model is None:
@@ -82,9 +102,25 @@ def model_links(
         saved = dict(model)
         saved["blocking_rules_to_generate_predictions"] = fresh_blocking_rules()
         linker = Linker("units_model", saved, db_api=db_api)
-    predictions = linker.inference.predict(threshold_match_probability=review_threshold)
-    con.execute(
-        "INSERT INTO model_pairs SELECT unit_id_l, unit_id_r, 'model', match_probability "
-        f"FROM {predictions.physical_name}"
+    trained = model if model is not None else linker.misc.save_model_to_json()
+    floor_weight = math.log2(floor / (1 - floor))
+    # pairs with different valid ICEs are kept down to the floor of their other evidence
+    predictions = linker.inference.predict(
+        threshold_match_weight=floor_weight + lowest_ice_weight(trained)
     )
-    return model if model is not None else linker.misc.save_model_to_json()
+    table = predictions.physical_name
+    ice = "log2(greatest(bf_ice, 1e-300))"
+    con.execute(
+        "INSERT INTO model_pairs SELECT unit_id_l AS unit_a, unit_id_r AS unit_b, "
+        "'model' AS kind, match_probability AS probability, match_weight, "
+        f"{ice} AS ice_weight FROM {table} WHERE match_weight >= {floor_weight}"
+    )
+    con.execute(
+        f"""INSERT INTO silver
+            SELECT round(match_weight - {ice}, 1) AS weight, ice9_l = ice9_r AS same,
+                   count(*) AS n FROM {table}
+            WHERE ice9_l IS NOT NULL AND ice9_r IS NOT NULL
+              AND match_weight - {ice} >= {floor_weight}
+            GROUP BY ALL"""
+    )
+    return trained

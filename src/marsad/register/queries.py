@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 
 from marsad.audit import log_access
 from marsad.errors import NotFound
@@ -17,6 +18,7 @@ from marsad.ingest.rules import lit
 from marsad.reference.spelling import name_skeleton
 from marsad.register.build import current_build
 from marsad.register.model import MODEL_COLUMNS, TF_COLUMNS
+from marsad.register.operating_point import Calibration
 from marsad.register.successions import successions_of
 from marsad.settings import Settings
 
@@ -36,16 +38,18 @@ def _place(row: dict[str, Any]) -> str:
     return " / ".join(str(row[k]) for k in ("commune_code", "region_code") if row.get(k))
 
 
-def review_queue(settings: Settings, *, limit: int = 20) -> list[dict[str, Any]]:
+def review_queue(settings: Settings, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+    """The queue's pairs in its order (``register.review_queue``), a page at a time."""
     build = _build(settings)
     rel = duckdb.sql(
-        f"""SELECT q.unit_a, q.unit_b, q.probability, a.name AS name_a, b.name AS name_b,
+        f"""SELECT q.unit_a, q.unit_b, q.probability, q.rank, q.pairs_settled, q.rows_moved,
+                   a.name AS name_a, b.name AS name_b,
                    a.commune_code AS commune_a, b.commune_code AS commune_b,
                    a.region_code AS region_a, b.region_code AS region_b
             FROM read_parquet({lit(str(build / "review_queue.parquet"))}) q
             JOIN {_units(build)} a ON a.unit_id = q.unit_a
             JOIN {_units(build)} b ON b.unit_id = q.unit_b
-            ORDER BY abs(q.probability - 0.5), q.unit_a, q.unit_b LIMIT {int(limit)}"""
+            ORDER BY q.rank LIMIT {int(limit)} OFFSET {int(offset)}"""
     )
     out = []
     for row in rel.fetchall():
@@ -118,6 +122,13 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
             }
         )
     probability = float(scored["match_probability"])
+    weight = float(scored["match_weight"])
+    point = _operating_point(build)
+    calibration = Calibration(**point.get("calibration", {}))
+    ice_weight = math.log2(max(float(scored.get("bf_ice") or 1.0), 1e-300))
+    calibrated = float(
+        calibration.probability(np.array([weight - ice_weight]), np.array([ice_weight]))[0]
+    )
     same = a["enterprise_id"] == b["enterprise_id"]
     verdict = (
         f"{unit_a} and {unit_b} are in the same enterprise {a['enterprise_id']}"
@@ -131,9 +142,20 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         "same_enterprise": same,
         "verdict": verdict,
         "probability": probability,
-        "match_weight": float(scored["match_weight"]),
+        "calibrated_probability": calibrated,
+        "threshold": point.get("threshold"),
+        "review_floor": point.get("review_floor"),
+        "match_weight": weight,
         "steps": steps,
     }
+
+
+def _operating_point(build: Path) -> dict[str, Any]:
+    path = build / "operating_point.json"
+    if not path.is_file():
+        return {}
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _level_label(comparison: dict[str, Any], gamma: Any) -> str:

@@ -69,11 +69,15 @@ class CategoryRule(_Strict):
     systems_any: tuple[str, ...] = ()
     systems_only: tuple[str, ...] = ()
     legal_forms: tuple[str, ...] = ()
+    person_name: bool | None = None  # a unit's name is (true) or none is (false) a person's
 
 
 class Category(_Strict):
     rules: tuple[CategoryRule, ...] = Field(min_length=1)
     otherwise: str = "unknown"
+    # the legal form of every enterprise of a category (its own regime, or the only form
+    # it can have), whatever the sources wrote
+    legal_form_of: dict[str, str] = Field(default_factory=dict)
 
 
 class PanelRules(_Strict):
@@ -126,7 +130,7 @@ def _problems(rules: SurvivorshipRules, conventions: ConventionSet | None) -> li
     systems = {s.system for s in load_sources()}
     forms = {code for _, code in load_name_rules().legal_forms}
     for i, r in enumerate(rules.category.rules):
-        if not (r.systems_any or r.systems_only or r.legal_forms):
+        if not (r.systems_any or r.systems_only or r.legal_forms or r.person_name is not None):
             problems.append(f"category.rules.{i}: at least one condition is required")
         if set(r.systems_any + r.systems_only) - systems:
             problems.append(f"category.rules.{i}: systems are among {sorted(systems)}")
@@ -138,6 +142,9 @@ def _problems(rules: SurvivorshipRules, conventions: ConventionSet | None) -> li
         if conventions is not None and (spec is None or spec.period.kind != PeriodKind.yearly):
             problems.append(f"panel: {dataset} is not a yearly dataset of any convention")
     categories = {r.category for r in rules.category.rules} | {rules.category.otherwise}
+    for category, form in rules.category.legal_form_of.items():
+        if category not in categories or form not in forms:
+            problems.append(f"category.legal_form_of.{category}: a declared category and form")
     if "default" not in panel.active:
         problems.append("panel.active: a 'default' list of signals is required")
     for key, signals in panel.active.items():
@@ -258,6 +265,8 @@ def _category_sql(rules: SurvivorshipRules) -> str:
             conds.append(f"list_has_all({listed(r.systems_only)}, systems)")
         if r.legal_forms:
             conds.append(f"list_contains({listed(r.legal_forms)}, legal_form)")
+        if r.person_name is not None:
+            conds.append("person_name" if r.person_name else "NOT person_name")
         whens.append(f"WHEN {' AND '.join(conds)} THEN {lit(r.category)}")
     return f"CASE {' '.join(whens)} ELSE {lit(rules.category.otherwise)} END"
 
@@ -277,7 +286,7 @@ def write_enterprises(
     cols = "".join(f", {q(c)}" for c in wanted)
     con.execute(
         f"CREATE OR REPLACE TABLE sv_units AS "
-        f"SELECT unit_id, system, enterprise_id{cols} FROM read_parquet({units})"
+        f"SELECT unit_id, system, enterprise_id, person_name{cols} FROM read_parquet({units})"
     )
     fields: dict[str, list[str]] = {}
     for a in rules.attributes.values():
@@ -300,13 +309,20 @@ def write_enterprises(
                 f"a{i}.row AS {q(c + '_row')}"
             )
     out = lit(str(build_dir / "enterprises.parquet"))
+    category = _category_sql(rules)
+    own_form = " ".join(
+        f"WHEN {lit(c)} THEN {lit(f)}" for c, f in rules.category.legal_form_of.items()
+    )
+    legal_form = f"CASE {category} {own_form} ELSE legal_form END" if own_form else "legal_form"
     con.execute(
         f"""COPY (
-            SELECT enterprise_id, {_category_sql(rules)} AS category,
-                   * EXCLUDE (enterprise_id, systems)
+            SELECT enterprise_id, {category} AS category, {legal_form} AS legal_form,
+                   * EXCLUDE (enterprise_id, systems, person_name, legal_form)
             FROM (
-                SELECT e.enterprise_id, e.systems, {", ".join(values)}, {", ".join(origins)}
-                FROM (SELECT enterprise_id, list_sort(list_distinct(list(system))) AS systems
+                SELECT e.enterprise_id, e.systems, e.person_name,
+                       {", ".join(values)}, {", ".join(origins)}
+                FROM (SELECT enterprise_id, list_sort(list_distinct(list(system))) AS systems,
+                             coalesce(bool_or(person_name), false) AS person_name
                       FROM sv_units GROUP BY enterprise_id) e
                 {" ".join(joins)}
             ) ORDER BY enterprise_id

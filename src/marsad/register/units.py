@@ -90,6 +90,7 @@ def _standardised_names(raw: pd.DataFrame) -> pd.DataFrame:
         form=[s.legal_form for s in std],
         skeleton=[s.skeleton for s in std],
         stem=[s.stem for s in std],
+        person=["1" if s.person else "0" for s in std],
     )
 
 
@@ -166,6 +167,7 @@ def build_units(con: Connection, max_block: int = 100) -> None:
            SELECT v.unit_id, v.n, v.latest, v.name, v.gender, i.ice AS ice_valid,
                   i.digits AS ice_digits,
                   n.name_std, n.skeleton AS name_skeleton, n.stem AS name_stem,
+                  n.person = '1' AS person_name,
                   n.form AS name_form,
                   f.form AS declared_form,
                   p.commune_code, p.province,
@@ -192,6 +194,7 @@ def build_units(con: Connection, max_block: int = 100) -> None:
                arg_max(name_skeleton, {latest}) FILTER (WHERE name_std <> '')
                    AS name_skeleton,
                arg_max(name_stem, {latest}) FILTER (WHERE name_std <> '') AS name_stem,
+               arg_max(person_name, {latest}) FILTER (WHERE name_std <> '') AS person_name,
                arg_max(rc_key, {latest}) FILTER (WHERE rc_key IS NOT NULL) AS rc_key,
                coalesce(
                    arg_max(declared_form, {latest}) FILTER (WHERE declared_form IS NOT NULL),

@@ -16,7 +16,7 @@ from importlib import resources
 import yaml
 
 from marsad.errors import ConfigurationError
-from marsad.reference.spelling import name_skeleton
+from marsad.reference.spelling import name_skeleton, skeleton
 
 _DOTTED = re.compile(r"(?<=\w)\.(?=\w)|\.")
 _PUNCT = re.compile(r"[^a-z0-9 ]+")
@@ -29,6 +29,7 @@ class StandardName:
     legal_form: str | None  # canonical code (SARL, SARL_AU, SA, ...) when the name carries one
     skeleton: str = ""  # consonant skeletons of the words, sorted (``reference.spelling``)
     stem: str = ""  # the words' beginnings, sorted: abbreviations and endings aside
+    person: bool = False  # written like a person's name (``NameRules.is_person``)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,10 @@ class NameRules:
     joined_particles: tuple[tuple[str, str], ...] = ()  # (spelling, canonical), longest first
     joined_min_rest: int = 3
     stem_length: int = 4
+    first_names: frozenset[str] = frozenset()
+    first_name_skeletons: frozenset[str] = frozenset()
+    trade_words: frozenset[str] = frozenset()
+    person_words: tuple[int, int] = (2, 4)
 
     @classmethod
     def from_mapping(cls, data: dict[str, object]) -> NameRules:
@@ -95,6 +100,20 @@ class NameRules:
         if not isinstance(stem_length, int) or stem_length < 2:
             problems.append(f"stem_length: {stem_length!r} is not a length of at least 2")
             stem_length = 4
+        persons = data.get("person_names") or {}
+        if not isinstance(persons, dict):
+            problems.append("person_names: expected a mapping")
+            persons = {}
+        words = persons.get("words", [2, 4])
+        if not (
+            isinstance(words, list)
+            and len(words) == 2
+            and all(isinstance(n, int) for n in words)
+            and 1 <= words[0] <= words[1]
+        ):
+            problems.append(f"person_names.words: {words!r} is not [fewest, most]")
+            words = [2, 4]
+        first_names = frozenset(translit.get(w, w) for w in _words(persons.get("first_names")))
         if problems:
             raise ConfigurationError("name rules: " + "; ".join(problems))
         prefixes = frozenset(_words(data.get("prefixes")))
@@ -114,6 +133,10 @@ class NameRules:
             joined_particles=tuple(joined),
             joined_min_rest=min_rest,
             stem_length=stem_length,
+            first_names=first_names,
+            first_name_skeletons=frozenset(skeleton(n) for n in first_names if len(n) >= 4),
+            trade_words=frozenset(_words(persons.get("trade_words"))),
+            person_words=(words[0], words[1]),
         )
 
     def standardise(self, text: str | None) -> StandardName:
@@ -125,7 +148,24 @@ class NameRules:
             if t not in self.prefixes and t not in self.stop_words and t not in self.prefix_typos
         ]
         name = " ".join(self._join_particles(kept))
-        return StandardName(name, legal_form, name_skeleton(name), self.stem(name))
+        person = self.is_person(name, legal_form)
+        return StandardName(name, legal_form, name_skeleton(name), self.stem(name), person)
+
+    def is_person(self, name: str, legal_form: str | None = None) -> bool:
+        """A standardised name written like a person's: no company form, two to four words,
+        one a first name (or a spelling of one), none a word of trade or a number."""
+        if legal_form not in (None, "PP", "AE"):
+            return False
+        words = name.split()
+        fewest, most = self.person_words
+        if not fewest <= len(words) <= most or _DIGIT.search(name):
+            return False
+        if any(w in self.trade_words for w in words):
+            return False
+        return any(
+            w in self.first_names or (len(w) >= 4 and skeleton(w) in self.first_name_skeletons)
+            for w in words
+        )
 
     def stem(self, name: str) -> str:
         """The first ``stem_length`` letters of each word, in alphabetical order: one key for
