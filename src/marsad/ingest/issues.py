@@ -42,7 +42,9 @@ ROW_RULES = {
     "pattern": "does not have the declared form",
     "not_in_list": "not one of the declared values",
     "period_mismatch": "the period column differs from the delivery's period",
-    "duplicate_key": "the dataset's key appears more than once in the delivery",
+    "duplicate_key": "the dataset's key appears more than once in the delivery, with other values",
+    # a warning that sets the row aside: loaded once, its copies are not loaded again
+    "exact_duplicate": "an exact copy of an earlier row of the delivery, which is loaded once",
     # soft rules: the row is loaded with a quality flag
     "date_order": "earlier than the date it cannot precede",
     "ice_invalid": "the ICE fails its check (15 digits, divisible by 97)",
