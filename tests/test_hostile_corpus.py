@@ -33,7 +33,8 @@ def test_hostile_file(case: Case, deliverer: Deliverer, settings: Settings, tmp_
         assert report.loaded == 0 and not staged_rows
         assert Ledger(settings.ledger_path).current() == []
         return
-    assert report.status == "loaded", report.errors
+    # a file that loads no row is held for a data steward instead of becoming current
+    assert report.status == ("loaded" if report.loaded else "pending"), report.errors
     assert case.quarantined is not None
     by_row: dict[int, set[str]] = {}  # rows set aside: errors, and the copies of a row
     for issue in report.issues:

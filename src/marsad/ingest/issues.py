@@ -52,6 +52,12 @@ ROW_RULES = {
     "activity_code_unknown": "not an NMA 2010 division or class",
 }
 
+# Why a loaded delivery waits for a data steward instead of becoming current.
+HOLD_RULES = {
+    "nothing_loaded": "the delivery loads no row",
+    "row_drop": "the delivery loads far fewer rows than the one it would replace",
+}
+
 
 @dataclass(frozen=True)
 class Issue:
