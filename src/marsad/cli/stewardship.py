@@ -10,6 +10,7 @@ from rich.table import Table
 from marsad.cli.context import State, print_json, state, user_errors
 
 if TYPE_CHECKING:
+    from marsad.ingest.scorecard import Scorecard
     from marsad.ingest.stewardship import Action
 
 app = typer.Typer(
@@ -128,3 +129,98 @@ def restore(
 ) -> None:
     """Make an earlier delivery current again (logged), and say what must follow."""
     _decide(state(ctx), "restore", delivery_id, by, reason, lang, as_json)
+
+
+@app.command("scorecard")
+def scorecard(
+    ctx: typer.Context,
+    partner: str = typer.Option(..., "--partner", help="Partner code, e.g. dgi."),
+    as_json: bool = AS_JSON,
+    lang: str = LANG,
+) -> None:
+    """A partner's feedback report: timeliness, rows, quarantine and refusals by rule,
+    identifier quality, and the enterprises known only through it."""
+    from marsad.ingest.scorecard import scorecard as make
+    from marsad.ingest.texts import check_lang
+
+    st = state(ctx)
+    with user_errors(st):
+        card = make(st.settings(), partner, lang=check_lang(lang))
+    if as_json:
+        print_json(card.model_dump(mode="json"))
+    else:
+        _print_scorecard(st, card)
+
+
+def _print_scorecard(st: State, card: Scorecard) -> None:
+    from marsad.ingest.texts import text
+
+    lang = card.lang
+    name = {"name": card.partner_name, "partner": card.partner, "as_of": card.as_of}
+    st.console.print(f"[bold]{text('scorecard_title', lang, **name)}[/]", highlight=False)
+    for ds in card.datasets:
+        calendar = (
+            text("calendar", lang, **ds.calendar.model_dump())
+            if ds.calendar
+            else text("no_calendar", lang)
+        )
+        fields = sorted({(i.field, i.label) for p in ds.periods for i in p.identifiers})
+        heads = ["period", "due", "first_received", "timeliness", "files", "loaded", "change"]
+        table = Table(
+            *(text(h, lang) for h in heads),
+            text("quarantined_share", lang),
+            *(text("failing_share", lang, field=f, rule=label) for f, label in fields),
+            title=f"{card.partner}.{ds.dataset} — {ds.description} ({calendar})",
+            title_justify="left",
+        )
+        for p in ds.periods:
+            quality = {i.field: i.failing_percent for i in p.identifiers}
+            table.add_row(
+                str(p.period),
+                str(p.due or ""),
+                str(p.first_received or ""),
+                text(p.timeliness, lang, days=p.days_late) if p.timeliness else "",
+                str(p.files),
+                f"{p.loaded:,}".replace(",", " "),
+                _number(p.loaded_change_percent, signed=True),
+                _number(p.quarantined_percent),
+                *(_number(quality.get(f)) for f, _ in fields),
+            )
+        st.console.print(table)
+        for key, shares in (
+            ("quarantine_by_rule", ds.quarantine_by_rule),
+            ("refusals_by_rule", ds.refusals_by_rule),
+        ):
+            if shares:
+                rules = Table(
+                    text("rule", lang),
+                    text("rows" if key == "quarantine_by_rule" else "files", lang),
+                    text("share", lang),
+                    title=text(key, lang),
+                    title_justify="left",
+                )
+                for s in shares:
+                    rules.add_row(s.label, str(s.count), f"{s.percent:g} %")
+                st.console.print(rules)
+    if card.only_partner is not None:
+        only = card.only_partner
+        st.console.print(
+            text(
+                "only_here",
+                lang,
+                only=only.only_partner,
+                with_partner=only.with_partner,
+                share=_number(only.percent),
+                build=only.build,
+                total=only.enterprises,
+            ),
+            highlight=False,
+        )
+    if card.note:
+        st.console.print(f"[yellow]{card.note}[/]", highlight=False)
+
+
+def _number(value: float | None, *, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+g}" if signed else f"{value:g}"

@@ -186,20 +186,29 @@ def field_checks(spec: FieldSpec, raw: str, t: str, typed: str, *, max_text: int
     return checks
 
 
+# the rule a failed soft check is reported under
+SOFT_RULES = {
+    SoftCheck.ice: "ice_invalid",
+    SoftCheck.commune: "commune_unknown",
+    SoftCheck.activity_code: "activity_code_unknown",
+}
+
+
 def _soft_check(name: str, soft: SoftCheck, t: str) -> Check:
+    rule = SOFT_RULES[soft]
     if soft == SoftCheck.ice:
-        return _check(name, "ice_invalid", "warning", f"{t} IS NOT NULL AND NOT {ice_is_valid(t)}")
+        return _check(name, rule, "warning", f"{t} IS NOT NULL AND NOT {ice_is_valid(t)}")
     if soft == SoftCheck.commune:
         return _check(
             name,
-            "commune_unknown",
+            rule,
             "warning",
             f"{t} IS NOT NULL AND {place_key_sql(t)} NOT IN (SELECT key FROM known_places)",
         )
     division = f"substr(regexp_replace({t}, '[^0-9]', '', 'g'), 1, 2)"
     return _check(
         name,
-        "activity_code_unknown",
+        rule,
         "warning",
         f"{t} IS NOT NULL AND (NOT regexp_full_match({t}, '[0-9]{{2}}([.]?[0-9]{{1,2}})?') "
         f"OR {division} NOT IN (SELECT code FROM known_divisions))",

@@ -12,9 +12,9 @@ import json
 import re
 import shutil
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,6 +25,7 @@ from marsad.audit import log_access
 from marsad.errors import NotFound
 from marsad.ingest import Deliverer, Ledger
 from marsad.ingest.ledger import DeliveryRecord
+from marsad.ingest.scorecard import Scorecard, scorecard
 from marsad.ingest.tokens import PartnerToken, TokenStore
 from marsad.web.delivery_models import (
     DeliveryDetailOut,
@@ -125,6 +126,26 @@ async def deliver(
 def own_deliveries(request: Request, token: Partner) -> list[dict[str, Any]]:
     ledger = Ledger(app_settings(request).ledger_path)
     return [_public(r) for r in ledger.records() if r.partner == token.partner]
+
+
+@router.get(
+    "/scorecard",
+    summary="The partner's scorecard",
+    description=(
+        "The feedback report of `marsad deliveries scorecard --partner P --json` for the "
+        "token's partner: timeliness against the convention's calendar, rows per period, "
+        "quarantined rows and refused files by rule, identifier quality per period, and the "
+        "enterprises of the current register build known only through this partner (counts "
+        "only). Rule names and sentences in `lang` (fr, ar or en)."
+    ),
+    response_model=Scorecard,
+)
+def own_scorecard(
+    request: Request,
+    token: Partner,
+    lang: Annotated[Literal["fr", "ar", "en"], Query(description="fr, ar or en")] = "fr",
+) -> Scorecard:
+    return scorecard(app_settings(request), token.partner, lang=lang)
 
 
 @router.get(
