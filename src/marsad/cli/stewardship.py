@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from marsad.ingest.stewardship import Action
 
 app = typer.Typer(
-    help="The delivery ledger, a data steward's decisions and the partner scorecards.",
+    help=(
+        "Without a command: the deliveries on record and their state (current ones; --all "
+        "for every state). Commands: a data steward's decisions and the partner scorecards."
+    ),
     invoke_without_command=True,
 )
 LANG = typer.Option("fr", "--lang", help="Language: fr, ar or en.")
@@ -26,8 +29,8 @@ AS_JSON = typer.Option(False, "--json", help="Print the result as JSON.")
 @app.callback()
 def listing(
     ctx: typer.Context,
-    partner: str | None = typer.Option(None, "--partner"),
-    dataset: str | None = typer.Option(None, "--dataset"),
+    partner: str | None = typer.Option(None, "--partner", help="Only this partner's."),
+    dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset's."),
     everything: bool = typer.Option(
         False, "--all", help="Also pending, superseded, withdrawn and refused deliveries."
     ),
