@@ -255,7 +255,13 @@ CASES: list[Case] = [
     Case(
         "duplicated keys",
         *DGI,
-        _text(dgi_csv([GOOD[0], GOOD[0], GOOD[1]])),
+        _text(dgi_csv([GOOD[0], GOOD[0].replace("STE ALPHA", "STE BETA"), GOOD[1]])),
         quarantined={1: "duplicate_key", 2: "duplicate_key"},
+    ),
+    Case(
+        "a row sent twice, then its key with other values",
+        *DGI,
+        _text(dgi_csv([GOOD[0], GOOD[1], f" {GOOD[0]} ", GOOD[1].replace("4711", "4712")])),
+        quarantined={3: "exact_duplicate", 2: "duplicate_key", 4: "duplicate_key"},
     ),
 ]

@@ -117,3 +117,38 @@ def test_the_data_steward_guide_lists_every_rule() -> None:
     guide = (Path(__file__).parents[1] / "docs" / "data-steward.md").read_text(encoding="utf-8")
     for rule in [*FILE_RULES, *ROW_RULES]:
         assert f"`{rule}`" in guide, rule
+
+
+def test_guard_and_calendar_are_data_with_their_problems_listed(tmp_path: Path) -> None:
+    import datetime as dt
+
+    conventions = ConventionSet.load()
+    dgi = conventions.in_force("dgi", "tax_declarations", dt.date(2025, 1, 1))
+    assert dgi is not None and dgi.guard_of("tax_declarations").max_row_drop_percent == 20
+    calendar = dgi.datasets["tax_declarations"].calendar
+    assert calendar is not None and calendar.due(2023) == dt.date(2024, 9, 30)
+    ccis = conventions.in_force("ccis", "members", dt.date(2025, 1, 1))
+    assert ccis is not None
+    members = ccis.datasets["members"].calendar
+    assert members is not None and members.due(2024) == dt.date(2024, 12, 31)
+    folder = tmp_path / "conventions"
+    shutil.copytree(shipped_folder(), folder)
+    raw = yaml.safe_load((folder / "dgi.yaml").read_text(encoding="utf-8"))
+    raw["guard"] = {"max_row_drop_percent": 120}
+    raw["datasets"]["tax_declarations"]["calendar"] = {"due_month": 13, "years_after": 1}
+    raw["datasets"]["tax_declarations"]["guard"] = {"max_row_drop": 5}
+    (folder / "dgi.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    problems = {p.location for p in check_conventions(folder).problems}
+    assert problems == {
+        "guard.max_row_drop_percent",
+        "datasets.tax_declarations.calendar.due_month",
+        "datasets.tax_declarations.guard.max_row_drop",
+    }
+    raw["guard"] = {"max_row_drop_percent": 10}
+    raw["datasets"]["tax_declarations"]["calendar"] = {"due_month": 6}
+    raw["datasets"]["tax_declarations"]["guard"] = {"max_row_drop_percent": 50}
+    (folder / "dgi.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    edited = ConventionSet(check_conventions(folder).conventions)
+    conv = edited.in_force("dgi", "tax_declarations", dt.date(2025, 1, 1))
+    assert conv is not None and conv.guard_of("tax_declarations").max_row_drop_percent == 50
+    assert conv.guard.max_row_drop_percent == 10

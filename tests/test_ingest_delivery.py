@@ -274,3 +274,31 @@ def test_deliveries_command_lists_the_ledger(tmp_path: Path) -> None:
 def test_a_file_that_vanishes_is_refused_not_a_crash(deliverer: Deliverer, tmp_path: Path) -> None:
     report = deliverer.deliver("dgi", "tax_declarations", 2021, tmp_path / "gone.csv")
     assert report.status == "refused" and report.errors[0].rule == "unreadable"
+
+
+def test_identical_rows_load_once_and_their_copies_are_set_aside(
+    deliverer: Deliverer, settings: Settings, tmp_path: Path
+) -> None:
+    row = good_dgi_rows(n=1)[0]
+    path = write(tmp_path / "2021.csv", dgi_csv([row] * 200_000))
+    report = deliverer.deliver("dgi", "tax_declarations", 2021, path)
+    assert report.status == "loaded"
+    assert (report.received, report.loaded, report.quarantined) == (200_000, 1, 199_999)
+    assert report.issue_summary == [
+        {
+            "rule": "exact_duplicate",
+            "column": "if_number,fiscal_year",
+            "severity": "warning",
+            "rows": 199_999,
+        }
+    ]
+    assert [r[1] for r in staged(settings, report.delivery_id or "")] == [1]
+    record = Ledger(settings.ledger_path).get(report.delivery_id or "")
+    assert record is not None and record.path
+    quarantine = settings.home / record.path / "quarantine.parquet"
+    counts = duckdb.sql(
+        f"SELECT min(_row), count(*), list_distinct(flatten(list(_reasons))) FROM '{quarantine}'"
+    ).fetchone()
+    assert counts == (2, 199_999, ["if_number,fiscal_year:exact_duplicate"])
+    first = next(i for i in report.issues if i.rule == "exact_duplicate")
+    assert (first.row, first.value) == (2, "1")  # the copy names the row it repeats

@@ -155,3 +155,31 @@ def test_token_commands(settings: Settings) -> None:
     assert json.loads(revoked.output)["revoked_at"]
     bad = runner.invoke(cli, [*home, "token", "create", "--partner", "Bad Partner!"])
     assert bad.exit_code == 2 and "partenaire" in bad.output
+
+
+def test_a_pending_upload_answers_with_its_state(client: TestClient, settings: Settings) -> None:
+    _, secret = TokenStore(settings.home).create("dgi")
+    good = _upload(client, secret, dgi_csv(good_dgi_rows(n=20)))
+    assert good.status_code == 201 and good.json()["status"] == "loaded"
+    # five rows of another year: all quarantined, nothing loaded
+    bad = _upload(client, secret, dgi_csv(good_dgi_rows(year=2020, n=5)), name="bad.csv")
+    assert bad.status_code == 202, bad.text
+    body = bad.json()
+    assert (body["status"], body["loaded"], body["quarantined"]) == ("pending", 0, 5)
+    assert body["hold"]["rule"] == "nothing_loaded"
+    assert body["hold"]["replaces"] == good.json()["delivery_id"]
+    assert "confirm" in body["outcome"] and body["supersedes"] is None
+    listed = client.get("/api/deliveries", headers=_auth(secret)).json()
+    assert {d["id"]: d["status"] for d in listed} == {
+        good.json()["delivery_id"]: "current",
+        body["delivery_id"]: "pending",
+    }
+    again = _upload(client, secret, dgi_csv(good_dgi_rows(year=2020, n=5)), name="bad.csv")
+    assert again.status_code == 200
+    assert (again.json()["status"], again.json()["duplicate_state"]) == ("duplicate", "pending")
+    from marsad.ingest.stewardship import decide
+
+    decide(settings, "confirm", body["delivery_id"], by="amina", reason="internal note")
+    detail = client.get(f"/api/deliveries/{body['delivery_id']}", headers=_auth(secret)).json()
+    assert detail["status"] == "current" and detail["report"]["status"] == "pending"
+    assert [set(d) for d in detail["decisions"]] == [{"action", "at"}]  # not who, not why

@@ -19,6 +19,7 @@ from marsad.cli import (
     release,
     report,
     serve,
+    stewardship,
     synth,
     training,
 )
@@ -52,6 +53,7 @@ def root(
 app.add_typer(conventions.app, name="conventions")
 app.add_typer(register.app, name="register")
 deliveries.register(app)
+app.add_typer(stewardship.app, name="deliveries")
 synth.register(app)
 demo.register(app)
 release.register(app)

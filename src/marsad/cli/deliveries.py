@@ -1,4 +1,7 @@
-"""``marsad deliver`` and ``marsad ingest``: partner files into staging, with a report."""
+"""``marsad deliver`` and ``marsad ingest``: partner files into staging, with a report.
+
+Exit code 1 when a file is refused or waits as pending (it did not become current).
+"""
 
 from __future__ import annotations
 
@@ -20,50 +23,22 @@ def register(app: typer.Typer) -> None:
         dataset: str = typer.Option(..., "--dataset", help="Dataset, e.g. tax_declarations."),
         period: int = typer.Option(..., "--period", help="Reference or extraction year."),
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+        lang: str = typer.Option("fr", "--lang", help="Language of the report: fr, ar or en."),
     ) -> None:
-        """Deliver one file under its convention (exit 1 when the file is refused)."""
+        """Deliver one file under its convention (exit 1 when it is refused or pending)."""
         from marsad.ingest import Deliverer
+        from marsad.ingest.texts import check_lang
 
         st = state(ctx)
         with user_errors(st):
+            check_lang(lang)
             report = Deliverer(st.settings()).deliver(partner, dataset, period, file)
         if as_json:
             print_json(report.to_dict())
         else:
-            report.print(st.console)
-        if not report.valid:
+            report.print(st.console, lang=lang)
+        if report.status in ("refused", "pending"):
             raise typer.Exit(code=1)
-
-    @app.command("deliveries")
-    def deliveries(
-        ctx: typer.Context,
-        partner: str | None = typer.Option(None, "--partner"),
-        dataset: str | None = typer.Option(None, "--dataset"),
-        everything: bool = typer.Option(
-            False, "--all", help="Also superseded and refused deliveries."
-        ),
-        as_json: bool = typer.Option(False, "--json", help="Print the records as JSON."),
-    ) -> None:
-        """List the deliveries on record (current ones by default)."""
-        from marsad.ingest import Ledger
-
-        st = state(ctx)
-        records = [
-            r
-            for r in Ledger(st.settings().ledger_path).records()
-            if (everything or r.status == "current")
-            and (partner is None or r.partner == partner)
-            and (dataset is None or r.dataset == dataset)
-        ]
-        if as_json:
-            print_json([r.to_dict() for r in records])
-            return
-        table = Table("livraison", "statut", "reçue le", "reçues", "chargées", "quarantaine")
-        for r in records:
-            table.add_row(
-                r.id, r.status, r.received_at, str(r.received), str(r.loaded), str(r.quarantined)
-            )
-        st.console.print(table)
 
     @app.command("ingest")
     def ingest(
@@ -115,9 +90,10 @@ def register(app: typer.Typer) -> None:
                 )
             t = summary.totals()
             st.console.print(
-                f"{t['files']} fichiers ({t['files_loaded']} chargés, {t['files_duplicate']} "
-                f"déjà reçus, {t['files_refused']} refusés) ; lignes reçues {t['received']}, "
-                f"chargées {t['loaded']}, en quarantaine {t['quarantined']}"
+                f"{t['files']} fichiers ({t['files_loaded']} chargés, {t['files_pending']} en "
+                f"attente, {t['files_duplicate']} déjà reçus, {t['files_refused']} refusés) ; "
+                f"lignes reçues {t['received']}, chargées {t['loaded']}, en quarantaine "
+                f"{t['quarantined']}"
             )
-        if not summary.valid:
+        if not summary.valid or summary.totals()["files_pending"]:
             raise typer.Exit(code=1)

@@ -3,6 +3,8 @@
 from marsad.conventions.model import (
     Convention,
     DatasetSpec,
+    DeliveryCalendar,
+    DeliveryGuard,
     FieldSpec,
     FieldType,
     PeriodKind,
@@ -23,6 +25,8 @@ __all__ = [
     "ConventionReport",
     "ConventionSet",
     "DatasetSpec",
+    "DeliveryCalendar",
+    "DeliveryGuard",
     "FieldSpec",
     "FieldType",
     "PeriodKind",

@@ -103,12 +103,35 @@ class PeriodSpec(_Strict):
         return self
 
 
+class DeliveryGuard(_Strict):
+    """When a delivery of a period, although loaded, waits for a data steward: it loads no
+    row, or it loads more than ``max_row_drop_percent`` % fewer rows than the delivery it
+    would replace."""
+
+    max_row_drop_percent: float = Field(default=20, ge=0, le=100)
+
+
+class DeliveryCalendar(_Strict):
+    """When the delivery of a period is expected: by the end of ``due_month`` of the year
+    ``period + years_after`` (0 for a snapshot taken in its extraction year)."""
+
+    due_month: int = Field(ge=1, le=12)
+    years_after: int = Field(default=1, ge=0, le=5)
+
+    def due(self, period: int) -> dt.date:
+        year, month = period + self.years_after, self.due_month
+        first_of_next = dt.date(year + month // 12, month % 12 + 1, 1)
+        return first_of_next - dt.timedelta(days=1)
+
+
 class DatasetSpec(_Strict):
     description: str
     period: PeriodSpec
     key: tuple[Identifier, ...] = ()
     unique_key: bool = True
     aggregate_only: bool = False
+    calendar: DeliveryCalendar | None = None
+    guard: DeliveryGuard | None = None  # the convention's guard when absent
     fields: tuple[FieldSpec, ...]
 
     @model_validator(mode="after")
@@ -163,6 +186,7 @@ class Convention(_Strict):
     formats: tuple[str, ...] = ("csv", "xlsx", "parquet")
     encodings: tuple[str, ...] = ("utf-8",)
     access: dict[str, tuple[Sensitivity, ...]]
+    guard: DeliveryGuard = DeliveryGuard()
     datasets: dict[Identifier, DatasetSpec]
 
     @model_validator(mode="after")
@@ -189,6 +213,9 @@ class Convention(_Strict):
 
     def in_force(self, on: dt.date) -> bool:
         return self.valid_from <= on <= self.valid_to
+
+    def guard_of(self, dataset: str) -> DeliveryGuard:
+        return self.datasets[dataset].guard or self.guard
 
     def visible_fields(self, dataset: str, role: str) -> tuple[str, ...]:
         """Fields of ``dataset`` a role may see at enterprise level (none when aggregate only)."""

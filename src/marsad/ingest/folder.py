@@ -32,10 +32,10 @@ class FolderSummary:
 
     def totals(self) -> dict[str, int]:
         out = {"files": len(self.reports), "received": 0, "loaded": 0, "quarantined": 0}
-        for status in ("loaded", "duplicate", "refused"):
+        for status in ("loaded", "pending", "duplicate", "refused"):
             out[f"files_{status}"] = sum(1 for r in self.reports if r.status == status)
         for r in self.reports:
-            if r.status == "loaded":
+            if r.status in ("loaded", "pending"):
                 out["received"] += r.received
                 out["loaded"] += r.loaded
                 out["quarantined"] += r.quarantined

@@ -42,12 +42,20 @@ ROW_RULES = {
     "pattern": "does not have the declared form",
     "not_in_list": "not one of the declared values",
     "period_mismatch": "the period column differs from the delivery's period",
-    "duplicate_key": "the dataset's key appears more than once in the delivery",
+    "duplicate_key": "the dataset's key appears more than once in the delivery, with other values",
+    # a warning that sets the row aside: loaded once, its copies are not loaded again
+    "exact_duplicate": "an exact copy of an earlier row of the delivery, which is loaded once",
     # soft rules: the row is loaded with a quality flag
     "date_order": "earlier than the date it cannot precede",
     "ice_invalid": "the ICE fails its check (15 digits, divisible by 97)",
     "commune_unknown": "a commune or city the referential does not know",
     "activity_code_unknown": "not an NMA 2010 division or class",
+}
+
+# Why a loaded delivery waits for a data steward instead of becoming current.
+HOLD_RULES = {
+    "nothing_loaded": "the delivery loads no row",
+    "row_drop": "the delivery loads far fewer rows than the one it would replace",
 }
 
 

@@ -1,5 +1,10 @@
 """The delivery ledger: every delivery received, its manifest, and which one is current.
 
+A delivery's state is ``current`` (its rows are the ones the register uses for its
+partner, dataset and period), ``pending`` (loaded but held by the convention's guard
+until a data steward decides), ``superseded`` (replaced by a later one), ``withdrawn``
+(set aside by a data steward) or ``refused`` (nothing of it was loaded).
+
 A JSON file under the staging folder, changed under an exclusive file lock and replaced
 atomically, so that concurrent deliveries and a run killed half-way never corrupt it.
 """
@@ -27,7 +32,7 @@ class DeliveryRecord:
     file_name: str
     sha256: str
     bytes: int
-    status: str  # current | superseded | refused
+    status: str  # current | pending | superseded | withdrawn | refused
     received_at: str
     convention_id: str | None = None
     convention_version: int | None = None
@@ -43,10 +48,17 @@ class DeliveryRecord:
     supersedes: str | None = None
     superseded_by: str | None = None
     refusal: dict[str, Any] | None = None
+    hold: dict[str, Any] | None = None  # why it waits (or waited) for a data steward
+    decisions: list[dict[str, Any]] = field(default_factory=list)  # action, by, at, reason
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def slot(self) -> tuple[str, str, int]:
+        """What a delivery is current for: its partner, dataset and period."""
+        return (self.partner, self.dataset, self.period)
 
 
 class Ledger:

@@ -12,11 +12,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from marsad.conventions import Convention, ConventionSet, DatasetSpec
+from marsad.conventions import Convention, ConventionSet, DatasetSpec, DeliveryGuard
 from marsad.ingest.issues import DeliveryRefused
 from marsad.ingest.ledger import DeliveryRecord, Ledger
 from marsad.ingest.report import DeliveryReport
 from marsad.ingest.sources import SourceTable, read_source, sniff_format
+from marsad.ingest.stewardship import hold_reason
 from marsad.ingest.validate import validate_delivery
 from marsad.settings import Settings
 
@@ -98,6 +99,15 @@ def _record(report: DeliveryReport, size: int, status: str, **details: Any) -> D
     )
 
 
+def _same_file(records: list[DeliveryRecord], report: DeliveryReport) -> DeliveryRecord | None:
+    """The delivery on record of this very file for this period (refusals aside)."""
+    slot = (report.partner, report.dataset, report.period)
+    for record in records:
+        if record.slot == slot and record.sha256 == report.sha256 and record.status != "refused":
+            return record
+    return None
+
+
 class Deliverer:
     """Receives deliveries into one data directory."""
 
@@ -145,7 +155,7 @@ class Deliverer:
             report.notes.extend(_check_columns(source, spec))
             report.format, report.encoding = source.format, source.encoding
             report.delimiter, report.sheet = source.delimiter, source.sheet
-            return self._stage(report, source, spec, size)
+            return self._stage(report, source, spec, conv.guard_of(dataset), size)
         except OSError as exc:  # the file vanished or cannot be read while being delivered
             report.errors = [DeliveryRefused("unreadable", f"{type(exc).__name__}: {exc}").issue]
             return report
@@ -156,32 +166,32 @@ class Deliverer:
             return report
 
     def _already_loaded(self, report: DeliveryReport) -> DeliveryRecord | None:
-        for record in self.ledger.records():
-            if (
-                record.partner == report.partner
-                and record.dataset == report.dataset
-                and record.period == report.period
-                and record.sha256 == report.sha256
-                and record.status != "refused"
-            ):
-                return record
-        return None
+        return _same_file(self.ledger.records(), report)
 
     @staticmethod
     def _duplicate(report: DeliveryReport, earlier: DeliveryRecord) -> DeliveryReport:
+        """The answer to a file already on record: nothing changes, whatever its state,
+        and the report says which state and what a data steward can do about it."""
         report.status = "duplicate"
         report.duplicate_of = earlier.id
+        report.duplicate_state = earlier.status
         report.delivery_id = earlier.id
         report.received, report.loaded = earlier.received, earlier.loaded
         report.quarantined, report.flagged = earlier.quarantined, earlier.flagged
         report.format, report.encoding = earlier.format, earlier.encoding
         report.delimiter, report.sheet = earlier.delimiter, earlier.sheet
         report.convention = {"id": earlier.convention_id, "version": earlier.convention_version}
-        report.notes.append("this file was already delivered for this period: nothing changed")
+        report.hold = earlier.hold if earlier.status == "pending" else None
+        report.superseded_by = earlier.superseded_by
         return report
 
     def _stage(
-        self, report: DeliveryReport, source: SourceTable, spec: DatasetSpec, size: int
+        self,
+        report: DeliveryReport,
+        source: SourceTable,
+        spec: DatasetSpec,
+        guard: DeliveryGuard,
+        size: int,
     ) -> DeliveryReport:
         assert report.delivery_id and report.sha256 and report.period is not None
         staging = self.settings.staging_dir
@@ -219,35 +229,36 @@ class Deliverer:
                 path=str(final.relative_to(self.settings.home)),
                 notes=report.notes,
             )
-            return self._commit(report, record, tmp, final)
+            return self._commit(report, record, guard, tmp, final)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _commit(
-        self, report: DeliveryReport, record: DeliveryRecord, tmp: Path, final: Path
+        self,
+        report: DeliveryReport,
+        record: DeliveryRecord,
+        guard: DeliveryGuard,
+        tmp: Path,
+        final: Path,
     ) -> DeliveryReport:
+        """Record the delivery: current, replacing the current one of its period, unless
+        the convention's guard holds it as pending."""
         with self.ledger.locked() as records:
-            for earlier in records:  # a concurrent sender may have won the race
-                if (
-                    earlier.sha256 == record.sha256
-                    and earlier.status != "refused"
-                    and (
-                        (earlier.partner, earlier.dataset, earlier.period)
-                        == (record.partner, record.dataset, record.period)
-                    )
-                ):
-                    return self._duplicate(report, earlier)
-            previous = [
-                r
-                for r in records
-                if r.status == "current"
-                and (r.partner, r.dataset, r.period)
-                == (record.partner, record.dataset, record.period)
-            ]
-            for r in previous:
-                r.status, r.superseded_by = "superseded", record.id
-            if previous:
-                record.supersedes = report.supersedes = previous[-1].id
+            earlier = _same_file(records, report)  # a concurrent sender may have won the race
+            if earlier is not None:
+                return self._duplicate(report, earlier)
+            same_slot = [r for r in records if r.slot == record.slot]
+            current = next((r for r in same_slot if r.status == "current"), None)
+            record.hold = report.hold = hold_reason(record.loaded, current, guard)
+            if record.hold is not None:
+                record.status = report.status = "pending"
+            else:
+                # the current delivery, and any still pending, give way to this one
+                for r in same_slot:
+                    if r.status in ("current", "pending"):
+                        r.status, r.superseded_by = "superseded", record.id
+                if current is not None:
+                    record.supersedes = report.supersedes = current.id
             (tmp / "manifest.json").write_text(
                 json.dumps(record.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"
             )

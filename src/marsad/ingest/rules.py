@@ -3,7 +3,8 @@
 For each declared field the convention gives a type and constraints; this module turns
 them into (a) the SQL expression of the typed value and (b) a list of checks, each a SQL
 condition that is true when the row breaks the rule. Hard rules (severity ``error``) send
-the row to quarantine; soft rules (``warning``) load it with a quality flag.
+the row to quarantine; soft rules (``warning``) load it with a quality flag, except
+``exact_duplicate``: a warning whose row, the copy of an earlier one, is set aside.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ class Check:
     severity: Severity
     condition: str  # SQL, true when the row breaks the rule
     message: str
+    sets_aside: bool  # the row goes to quarantine (errors, and the copies of a row)
+
+
+COPY_OF = "__copy_of"  # the row an exact copy repeats, NULL for every other row
 
 
 def typed_column(name: str) -> str:
@@ -107,7 +112,8 @@ def place_key_sql(value: str) -> str:
 
 def _check(column: str, rule: str, severity: Severity, condition: str, detail: str = "") -> Check:
     message = ROW_RULES[rule] + (f" ({detail})" if detail else "")
-    return Check(column, rule, severity, condition, message)
+    sets_aside = severity == "error" or rule == "exact_duplicate"
+    return Check(column, rule, severity, condition, message, sets_aside)
 
 
 def field_checks(spec: FieldSpec, raw: str, t: str, typed: str, *, max_text: int) -> list[Check]:
@@ -180,20 +186,29 @@ def field_checks(spec: FieldSpec, raw: str, t: str, typed: str, *, max_text: int
     return checks
 
 
+# the rule a failed soft check is reported under
+SOFT_RULES = {
+    SoftCheck.ice: "ice_invalid",
+    SoftCheck.commune: "commune_unknown",
+    SoftCheck.activity_code: "activity_code_unknown",
+}
+
+
 def _soft_check(name: str, soft: SoftCheck, t: str) -> Check:
+    rule = SOFT_RULES[soft]
     if soft == SoftCheck.ice:
-        return _check(name, "ice_invalid", "warning", f"{t} IS NOT NULL AND NOT {ice_is_valid(t)}")
+        return _check(name, rule, "warning", f"{t} IS NOT NULL AND NOT {ice_is_valid(t)}")
     if soft == SoftCheck.commune:
         return _check(
             name,
-            "commune_unknown",
+            rule,
             "warning",
             f"{t} IS NOT NULL AND {place_key_sql(t)} NOT IN (SELECT key FROM known_places)",
         )
     division = f"substr(regexp_replace({t}, '[^0-9]', '', 'g'), 1, 2)"
     return _check(
         name,
-        "activity_code_unknown",
+        rule,
         "warning",
         f"{t} IS NOT NULL AND (NOT regexp_full_match({t}, '[0-9]{{2}}([.]?[0-9]{{1,2}})?') "
         f"OR {division} NOT IN (SELECT code FROM known_divisions))",
@@ -249,6 +264,15 @@ def dataset_checks(
                 f"{ROW} IN (SELECT _row FROM duplicated)",
             )
         )
+    checks.append(
+        _check(
+            ",".join(spec.key or spec.field_names),
+            "exact_duplicate",
+            "warning",
+            f"{COPY_OF} IS NOT NULL",
+            "the value is the number of the row it copies",
+        )
+    )
     raws = [q(name) for name in sorted(present)] or ["''"]
     control_any = "false"
     if may_have_control:

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from marsad.conventions import DatasetSpec
 from marsad.ingest.issues import Issue
 from marsad.ingest.rules import (
+    COPY_OF,
     Check,
     DatasetRules,
     dataset_checks,
@@ -86,8 +87,8 @@ def validate_delivery(
         con.register("structural", _structural_table(source, delivery_id))
         _check_table(con, spec, rules, present)
         checks = rules.checks
-        errors = " OR ".join(_flag(i) for i, c in enumerate(checks) if c.severity == "error")
-        warnings = " OR ".join(_flag(i) for i, c in enumerate(checks) if c.severity == "warning")
+        errors = " OR ".join(_flag(i) for i, c in enumerate(checks) if c.sets_aside)
+        warnings = " OR ".join(_flag(i) for i, c in enumerate(checks) if not c.sets_aside)
         con.execute(
             f"CREATE TEMP VIEW outcome AS SELECT *, ({errors or 'false'}) AS __refused, "
             f"({warnings or 'false'}) AS __flagged FROM checked"
@@ -109,23 +110,11 @@ def _check_table(
 ) -> None:
     """One pass: trimmed text, typed values, then one boolean per check.
 
-    Duplicated keys are found first on a narrow projection, so that the wide table is
-    never sorted.
+    Rows sharing their key are found first on a narrow projection, so that the wide table
+    is never sorted; only those are compared in full to find exact copies.
     """
     typed = ", ".join(f"{expr} AS {typed_column(n)}" for n, expr in rules.typed.items())
-    con.execute("CREATE TEMP TABLE duplicated (_row BIGINT)")
-    if spec.unique_key and spec.key:
-        key_typed = ", ".join(f"{rules.typed[k]} AS {typed_column(k)}" for k in spec.key)
-        keys = ", ".join(typed_column(k) for k in spec.key)
-        all_keys = " AND ".join(f"{typed_column(k)} IS NOT NULL" for k in spec.key)
-        con.execute(
-            f"""INSERT INTO duplicated
-            SELECT _row FROM (
-                SELECT _row, count(*) OVER (PARTITION BY {keys}) AS n
-                FROM (SELECT _row, {key_typed} FROM trimmed_src)
-                WHERE {all_keys}
-            ) WHERE n > 1"""
-        )
+    _find_copies(con, spec, rules)
     flags = ", ".join(
         f"coalesce({c.condition}, false) AS {_flag(i)}" for i, c in enumerate(rules.checks)
     )
@@ -133,13 +122,57 @@ def _check_table(
     con.execute(
         f"""
         CREATE TEMP TABLE checked AS
-        SELECT {ROW}, {typed_cols}, {flags}
+        SELECT {ROW}, {typed_cols}, {COPY_OF}, {flags}
         FROM (
             SELECT *, {typed}
             FROM (SELECT *, {rules.control_any} AS __control_any FROM trimmed_src)
+            LEFT JOIN copies USING ({ROW})
         )
         """
     )
+
+
+def _find_copies(con: duckdb.DuckDBPyConnection, spec: DatasetSpec, rules: DatasetRules) -> None:
+    """Tables ``copies`` (each exact copy of an earlier row, and that row) and ``duplicated``
+    (rows whose key another row holds with other values).
+
+    A copy has every declared field's trimmed text equal to an earlier row's: it is set
+    aside and the earlier row alone is loaded. Keys are compared once copies are set aside,
+    so that one row sent twice is not a conflict.
+    """
+    by = [typed_column(k) for k in spec.key] or [trimmed_column(f) for f in spec.field_names]
+    narrow = ", ".join(
+        [f"{rules.typed[k]} AS {typed_column(k)}" for k in spec.key]
+        or [trimmed_column(f) for f in spec.field_names]
+    )
+    every = ", ".join(f"t.{trimmed_column(f)}" for f in spec.field_names)
+    con.execute(
+        f"""CREATE TEMP TABLE shared AS
+        SELECT * FROM (
+            SELECT {ROW}, {", ".join(by)}, count(*) OVER (PARTITION BY {", ".join(by)}) AS __n
+            FROM (SELECT {ROW}, {narrow} FROM trimmed_src)
+        ) WHERE __n > 1"""
+    )
+    con.execute(
+        f"""CREATE TEMP TABLE copies AS
+        SELECT {ROW}, {COPY_OF} FROM (
+            SELECT s.{ROW}, min(s.{ROW}) OVER (PARTITION BY {every}) AS {COPY_OF}
+            FROM shared s JOIN trimmed_src t USING ({ROW})
+        ) WHERE {COPY_OF} < {ROW}"""
+    )
+    con.execute("CREATE TEMP TABLE duplicated (_row BIGINT)")
+    if spec.unique_key and spec.key:
+        keys = ", ".join(by)
+        all_keys = " AND ".join(f"{k} IS NOT NULL" for k in by)
+        con.execute(
+            f"""INSERT INTO duplicated
+            SELECT {ROW} FROM (
+                SELECT {ROW}, sum(CASE WHEN c.{COPY_OF} IS NULL THEN 1 ELSE 0 END)
+                    OVER (PARTITION BY {keys}) AS n
+                FROM shared LEFT JOIN copies c USING ({ROW})
+                WHERE {all_keys}
+            ) WHERE n > 1"""
+        )
 
 
 def _trimmed_table(source: SourceTable, spec: DatasetSpec) -> pa.Table:
@@ -156,17 +189,19 @@ def _trimmed_table(source: SourceTable, spec: DatasetSpec) -> pa.Table:
     return pa.Table.from_arrays(arrays, names)
 
 
-def _labels(checks: list[Check], severity: str) -> str:
-    """SQL list of 'column:rule' for the checks of one severity that the row breaks."""
+def _labels(checks: list[Check], *, sets_aside: bool) -> str:
+    """SQL list of 'column:rule' for the checks the row breaks that set it aside (or not)."""
     items = ", ".join(
         f"CASE WHEN {_flag(i)} THEN {lit(c.column + ':' + c.rule)} END"
         for i, c in enumerate(checks)
-        if c.severity == severity
+        if c.sets_aside == sets_aside
     )
     return f"list_distinct(list_filter([{items}], x -> x IS NOT NULL))" if items else "[]"
 
 
 def _check_value(check: Check, spec: DatasetSpec, present: set[str]) -> str:
+    if check.rule == "exact_duplicate":
+        return f"CAST({COPY_OF} AS VARCHAR)"
     if check.rule == "duplicate_key":
         parts = [f"coalesce({raw_value(k, k in present)}, '')" for k in spec.key]
         return " || ' | ' || ".join(parts)
@@ -177,7 +212,7 @@ def _write_rows(
     con: duckdb.DuckDBPyConnection, spec: DatasetSpec, checks: list[Check], did: str, path: Path
 ) -> None:
     cols = ", ".join(f"{typed_column(f.name)} AS {q(f.name)}" for f in spec.fields)
-    flags = f"CASE WHEN __flagged THEN {_labels(checks, 'warning')} ELSE [] END AS _flags"
+    flags = f"CASE WHEN __flagged THEN {_labels(checks, sets_aside=False)} ELSE [] END AS _flags"
     con.execute(
         f"""COPY (
             SELECT {lit(did)} AS _delivery, {ROW}, {cols}, {flags}
@@ -213,7 +248,7 @@ def _write_quarantine(
     nulls = ", ".join(f"CAST(NULL AS VARCHAR) AS {q(f.name)}" for f in spec.fields)
     con.execute(
         f"""COPY (
-            SELECT {lit(did)} AS _delivery, {ROW}, {_labels(checks, "error")} AS _reasons,
+            SELECT {lit(did)} AS _delivery, {ROW}, {_labels(checks, sets_aside=True)} AS _reasons,
                    {raws}, CAST(NULL AS VARCHAR) AS _line
             FROM outcome JOIN raw_src USING ({ROW}) WHERE __refused
             UNION ALL

@@ -1,9 +1,9 @@
 """Partner deliveries over HTTP: the same ingestion as ``marsad deliver``, the same report.
 
 A partner authenticates with its token (``Authorization: Bearer msd_...``) and sees only
-its own deliveries; another partner's delivery is "not found", not "forbidden", so that
-its existence is not revealed. A body larger than ``max_upload_bytes`` is refused with
-413 before it is read to the end.
+its own deliveries and its own scorecard; another partner's delivery is "not found", not
+"forbidden", so that its existence is not revealed. A body larger than ``max_upload_bytes``
+is refused with 413 before it is read to the end.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import json
 import re
 import shutil
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Path, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -25,7 +25,13 @@ from marsad.audit import log_access
 from marsad.errors import NotFound
 from marsad.ingest import Deliverer, Ledger
 from marsad.ingest.ledger import DeliveryRecord
+from marsad.ingest.scorecard import Scorecard, scorecard
 from marsad.ingest.tokens import PartnerToken, TokenStore
+from marsad.web.delivery_models import (
+    DeliveryDetailOut,
+    DeliveryRecordOut,
+    DeliveryReportOut,
+)
 from marsad.web.deps import app_settings
 from marsad.web.errors import send_error
 from marsad.web.models import ErrorBody
@@ -56,7 +62,10 @@ Partner = Annotated[PartnerToken, Depends(partner_token)]
 
 
 def _public(record: DeliveryRecord) -> dict[str, Any]:
-    return {k: v for k, v in record.to_dict().items() if k != "path"}
+    """A record as its partner sees it: no staging path, decisions without who and why."""
+    body = {k: v for k, v in record.to_dict().items() if k != "path"}
+    body["decisions"] = [{"action": d["action"], "at": d["at"]} for d in record.decisions]
+    return body
 
 
 @router.post(
@@ -64,10 +73,18 @@ def _public(record: DeliveryRecord) -> dict[str, Any]:
     summary="Deliver a file under the partner's convention",
     description=(
         "Runs the same checks as `marsad deliver` and returns the same report: 201 when "
-        "the file was loaded (rows that broke a rule are quarantined and listed), 200 when "
-        "it was refused as a whole or was already delivered (see `status` and `errors`)."
+        "the file was loaded and is current (rows that broke a rule are quarantined and "
+        "listed), 202 when it was loaded but waits as `pending` for a data steward of the "
+        "observatory (it loads no row, or far fewer than the current delivery: see `hold` "
+        "and `outcome`), 200 when it was refused as a whole (`errors`) or this very file is "
+        "already on record (`duplicate_state` says in which state)."
     ),
     status_code=201,
+    response_model=DeliveryReportOut,
+    responses={
+        202: {"model": DeliveryReportOut, "description": "Loaded, waiting as pending"},
+        200: {"model": DeliveryReportOut, "description": "Refused, or already on record"},
+    },
 )
 async def deliver(
     request: Request,
@@ -97,16 +114,45 @@ async def deliver(
         user=f"partner:{token.partner}:{token.id}",
         detail={"status": report.status, "dataset": dataset, "period": period},
     )
-    return JSONResponse(report.to_dict(), status_code=201 if report.status == "loaded" else 200)
+    body = DeliveryReportOut.model_validate(report.to_dict()).model_dump(mode="json")
+    return JSONResponse(body, status_code={"loaded": 201, "pending": 202}.get(report.status, 200))
 
 
-@router.get("", summary="The partner's own deliveries")
+@router.get(
+    "",
+    summary="The partner's own deliveries, with their state",
+    response_model=list[DeliveryRecordOut],
+)
 def own_deliveries(request: Request, token: Partner) -> list[dict[str, Any]]:
     ledger = Ledger(app_settings(request).ledger_path)
     return [_public(r) for r in ledger.records() if r.partner == token.partner]
 
 
-@router.get("/{delivery_id}", summary="One of the partner's deliveries, with its report")
+@router.get(
+    "/scorecard",
+    summary="The partner's scorecard",
+    description=(
+        "The feedback report of `marsad deliveries scorecard --partner P --json` for the "
+        "token's partner: timeliness against the convention's calendar, rows per period, "
+        "quarantined rows and refused files by rule, identifier quality per period, and the "
+        "enterprises of the current register build known only through this partner (counts "
+        "only). Rule names and sentences in `lang` (fr, ar or en)."
+    ),
+    response_model=Scorecard,
+)
+def own_scorecard(
+    request: Request,
+    token: Partner,
+    lang: Annotated[Literal["fr", "ar", "en"], Query(description="fr, ar or en")] = "fr",
+) -> Scorecard:
+    return scorecard(app_settings(request), token.partner, lang=lang)
+
+
+@router.get(
+    "/{delivery_id}",
+    summary="One of the partner's deliveries, with its state and report",
+    response_model=DeliveryDetailOut,
+)
 def own_delivery(
     request: Request,
     token: Partner,
