@@ -218,3 +218,55 @@ def export_rows(settings: Settings, out: Path) -> int:
         detail={"rows": n},
     )
     return n
+
+
+def review_listing(
+    settings: Settings, *, page: int = 1, size: int = 50, search: str = ""
+) -> dict[str, Any]:
+    """One page of the review queue in its order, with the total; ``search`` keeps the
+    pairs one of whose units' id or name contains it (case and accents aside)."""
+    build = _build(settings)
+    where, params = "", {}
+    if search.strip():
+        where = (
+            "WHERE strip_accents(lower(a.unit_id || ' ' || coalesce(a.name, '') || ' ' || "
+            "b.unit_id || ' ' || coalesce(b.name, ''))) LIKE $q"
+        )
+        needle = search.strip().lower().replace("%", "").replace("_", "")
+        params["q"] = f"%{needle}%"
+    base = f"""FROM read_parquet({lit(str(build / "review_queue.parquet"))}) q
+               JOIN {_units(build)} a ON a.unit_id = q.unit_a
+               JOIN {_units(build)} b ON b.unit_id = q.unit_b {where}"""
+    con = duckdb.connect()
+    total_row = con.execute(f"SELECT count(*) {base}", params).fetchone()
+    total = int(total_row[0]) if total_row else 0
+    rel = con.execute(
+        f"""SELECT q.rank, q.unit_a, q.unit_b, q.probability, q.pairs_settled, q.rows_moved,
+                   a.system AS system_a, b.system AS system_b, a.name AS name_a,
+                   b.name AS name_b, a.commune_code AS commune_a, b.commune_code AS commune_b
+            {base} ORDER BY q.rank LIMIT {int(size)} OFFSET {int((max(page, 1) - 1) * size)}""",
+        params,
+    )
+    columns = [d[0] for d in rel.description]
+    return {
+        "total": total,
+        "page": max(page, 1),
+        "size": size,
+        "pairs": [dict(zip(columns, r, strict=True)) for r in rel.fetchall()],
+    }
+
+
+def review_pair(settings: Settings, unit_a: str, unit_b: str, *, user: str) -> dict[str, Any]:
+    """Both units of a pair side by side with the explanation of their match weight
+    (logged: enterprise-level data)."""
+    build = _build(settings)
+    units = [_unit_record(build, u) for u in (unit_a, unit_b)]
+    explained = explain_pair(settings, unit_a, unit_b)
+    log_access(
+        settings.home,
+        action="register.review",
+        subject=f"{unit_a} | {unit_b}",
+        purpose="linkage review",
+        user=user,
+    )
+    return {"units": units, **explained}

@@ -30,6 +30,7 @@ from marsad.web import (
     backoffice_pages_new_application,
     backoffice_pages_pilots,
     backoffice_pages_programmes,
+    backoffice_pages_register,
 )
 from marsad.web.backoffice_pages_forms import Form, control, e, field_text, table
 from marsad.web.backoffice_pages_layout import (
@@ -178,5 +179,6 @@ def include(app: FastAPI) -> None:
         backoffice_pages_advisers.router,
         backoffice_pages_missions.router,
         backoffice_pages_pilots.router,
+        backoffice_pages_register.router,
     ):
         app.include_router(pages, include_in_schema=False)

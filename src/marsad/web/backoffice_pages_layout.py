@@ -160,6 +160,12 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("/campaigns", "Mobilisation", "Mobilisation des entreprises cibles", ("campaign.read",)),
     ("/outreach", "Tableau de bord partenaire", "Tableau de bord partenaire", ("outreach.read",)),
     (
+        "/register/review",
+        "Registre : revue",
+        "Registre : paires incertaines à revoir",
+        ("register.review",),
+    ),
+    (
         "/training",
         "Formation et accompagnement",
         "Formation et accompagnement",
