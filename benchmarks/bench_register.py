@@ -1,7 +1,11 @@
 """Benchmark: register build quality, time and memory, beside a plain Splink model.
 
-    python benchmarks/bench_register.py --scale 0.1 [--scale 1.0] [--json]
+    python benchmarks/bench_register.py --scale 0.1 [--scale 1.0] [--economy second] [--json]
     python benchmarks/bench_register.py --root DIR [--json]   # DIR/home ingested, DIR/synth
+
+``--economy second`` measures on the second test economy (``benchmarks/second_economy``,
+written from the partners' data dictionary alone, with a messiness profile of its own)
+instead of marsad's own synthetic economy.
 
 For each scale: synthetic economy, ingestion, then (each in its own process, so that peak
 memory is its own) marsad's full register build with its evaluation, and a plain Splink
@@ -27,13 +31,22 @@ from queue import Empty
 from typing import Any
 
 
-def _prepare(root: str, scale: float, seed: int, queue: Any) -> None:
+def _prepare(root: str, scale: float, seed: int, economy: str, queue: Any) -> None:
     from marsad.ingest import Deliverer, ingest_folder
     from marsad.settings import get_settings
     from marsad.synth import generate
 
     started = time.perf_counter()
-    generate(out=Path(root) / "synth", scale=scale, seed=seed, progress=False)
+    if economy == "second":
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from second_economy.generate import generate as generate_second
+
+        (Path(root) / "synth").mkdir(parents=True, exist_ok=True)
+        generate_second(Path(root) / "synth", scale, seed, log=lambda _: None)
+    else:
+        generate(out=Path(root) / "synth", scale=scale, seed=seed, progress=False)
     ingest_folder(Deliverer(get_settings(Path(root) / "home")), Path(root) / "synth")
     queue.put({"seconds": time.perf_counter() - started})
 
@@ -61,6 +74,9 @@ def _marsad(root: str, queue: Any) -> None:
             "bcubed": quality["bcubed"],
             "true_enterprises": quality["true_enterprises"],
             "match_rate_by_source": quality["match_rate_by_source"],
+            "operating_point": report.operating_point,
+            "categories": quality["categories"],
+            "active_counts": quality["active_counts"],
         }
     )
 
@@ -170,6 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, action="append")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--economy", choices=("own", "second"), default="own")
     parser.add_argument("--skip-plain", action="store_true")
     parser.add_argument("--root", type=Path, help="a prepared folder (home/, synth/truth/)")
     parser.add_argument("--json", action="store_true")
@@ -186,7 +203,7 @@ def main() -> None:
         results.append({"scale": str(args.root), "runs": measure(str(args.root))})
     for scale in [] if args.root is not None and not args.scale else args.scale or [0.1]:
         with tempfile.TemporaryDirectory(prefix="marsad-bench-") as root:
-            _run(_prepare, root, scale, args.seed)
+            _run(_prepare, root, scale, args.seed, args.economy)
             results.append({"scale": scale, "runs": measure(root)})
     if args.json:
         print(json.dumps(results, indent=2))
@@ -199,6 +216,16 @@ def main() -> None:
                 f"peak {run['peak_mb']:>6,} MB  pairwise P {pw['precision']:.4f} "
                 f"R {pw['recall']:.4f} F1 {pw['f1']:.4f}"
             )
+            if run.get("categories"):
+                cat, counts = run["categories"], run["active_counts"] or {}
+                print(
+                    f"    enterprises {run['enterprises']:,} (true {run['true_enterprises']:,}); "
+                    f"category accuracy {cat['accuracy']:.4f}, unknown "
+                    f"{cat['unknown_share']:.2%}; active cells within 1 % "
+                    f"{counts.get('cells_within_one_percent')}, largest error "
+                    f"{counts.get('largest_cell_error')}; threshold "
+                    f"{run['operating_point']['threshold']:.3f}"
+                )
 
 
 if __name__ == "__main__":

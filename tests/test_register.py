@@ -17,6 +17,9 @@ from marsad.settings import Settings, get_settings
 
 ICE_A = make_ice(987654321)
 ICE_A_TYPO = ICE_A[:5] + str((int(ICE_A[5]) + 1) % 10) + ICE_A[6:]
+ICE_B = make_ice(876543219)
+ICE_B_TYPO = ICE_B[:3] + str((int(ICE_B[3]) + 1) % 10) + ICE_B[4:]
+ICE_C, ICE_D, ICE_E = make_ice(765432198), make_ice(765432199), make_ice(654321987)
 
 CRAFTED = {
     ("dgi", "tax_declarations", 2015): [
@@ -26,12 +29,19 @@ CRAFTED = {
         "T4;;BOULANGERIE MOHAMMADIA;2015;650 000,00;;1071;Agadir",
         f"T5;{ICE_A};COMPTOIR DU SUD SARL;2015;1 000 000,00;;4690;Casablanca",
         "T7;;STE TAKADDOUM TRX DIVERS SARL;2015;900 000,00;;4399;Tanger",
+        "T10;;BENHAMMOU MUSTAPHA;2015;300 000,00;;4711;Oujda",
+        f"T11;{ICE_B};AL MIZANE DE CONSERVERIE SARL;2015;4 000 000,00;;1020;Safi",
+        f"T12;{ICE_C};ZENITH NEGOCE;2015;700 000,00;;4690;Rabat",
+        "T13;;KARIMA EL FASSI;2015;150 000,00;;9602;Meknès",
+        "T14;;HORIZON DIGITAL SERVICES;2015;1 200 000,00;;6201;Meknès",
     ],
     ("cnss", "employment", 2015): [
         "cnss_number;ice;denomination;commune;year;employees;payroll_mad",
         "C2;;El Amane Transport Ouargha;Casablanca;2015;12;600000",
         f"C6;{ICE_A_TYPO};NOUR TEXTILE;Rabat;2015;4;150000",
         "C8;;SOCIETTE TAQADOUM TRAVAUX DIVERS SARL;Tanger;2015;7;300000",
+        f"C11;{ICE_B_TYPO};STE ALMIZAN CONSERVERIE;Safi;2015;25;1200000",
+        f"C12;{ICE_D};ZENITH NEGOCE;Rabat;2015;3;90000",
     ],
     ("ompic", "registry", 2024): [
         "rc_court;rc_number;ice;denomination;legal_form;creation_date;dissolution_date;"
@@ -39,6 +49,10 @@ CRAFTED = {
         "CASA;999001;;SOCIETE AL AMANE DE TRANSPORT OUARGHA S.A.R.L;SARL;2009-04-01;;100000;;"
         "Casablanca;transport routier",
         "TANGER;999002;;TAQADDOUM TRAVAUX DIVERS SARL;SARL;2012-06-01;;50000;;Tanger;travaux",
+        "OUJDA;999010;;BEN HAMMOU MUSTAPHA;Personne physique;2011-03-01;;;;Oujda;épicerie",
+        # the seat moved from Rabat to Tangier: registered again there, the same ICE
+        f"RABAT;999020;{ICE_E};ORION CONSEIL SARL;SARL;2010-01-10;2019-05-02;10000;;Rabat;conseil",
+        f"TANGER;999021;{ICE_E};ORION CONSEIL SARL;SARL;2019-05-02;;10000;;Tanger;conseil",
     ],
 }
 
@@ -108,6 +122,56 @@ def test_same_name_in_two_cities_stays_two(register_home: Settings) -> None:
 
 def test_a_mistyped_ice_does_not_merge_two_firms(register_home: Settings) -> None:
     assert _enterprise_of(register_home, "if:T5") != _enterprise_of(register_home, "cnss:C6")
+
+
+def test_particles_joined_or_apart_are_one_trader(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "if:T10") == _enterprise_of(
+        register_home, "rc:OUJDA|999010"
+    )
+
+
+def test_a_mistyped_ice_beside_a_close_name_is_evidence(register_home: Settings) -> None:
+    """One digit of the ICE wrong (it fails its check), the name written otherwise: the
+    typo and the name together make one enterprise."""
+    assert _enterprise_of(register_home, "if:T11") == _enterprise_of(register_home, "cnss:C11")
+
+
+def test_two_valid_ices_are_never_merged_by_a_name(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "if:T12") != _enterprise_of(register_home, "cnss:C12")
+
+
+def test_a_seat_moved_to_another_court_keeps_its_enterprise(register_home: Settings) -> None:
+    assert _enterprise_of(register_home, "rc:RABAT|999020") == _enterprise_of(
+        register_home, "rc:TANGER|999021"
+    )
+
+
+def test_the_category_of_an_enterprise_only_the_tax_office_knows(
+    register_home: Settings,
+) -> None:
+    import duckdb
+
+    build = current_build(register_home)
+    assert build is not None
+    found = dict(
+        duckdb.sql(
+            f"""SELECT u.unit_id, e.category || '/' || coalesce(e.legal_form, '')
+                FROM '{build / "units.parquet"}' u
+                JOIN '{build / "enterprises.parquet"}' e USING (enterprise_id)
+                WHERE u.unit_id IN ('if:T10', 'if:T13', 'if:T14', 'if:T11')"""
+        ).fetchall()
+    )
+    assert found == {
+        "if:T10": "EPPA/PP",  # the registry says "personne physique"
+        "if:T13": "EPPA/PP",  # a person's name, nothing else known
+        "if:T14": "EPMA/",  # a trade name: a legal person whose form nobody wrote
+        "if:T11": "EPMA/SARL",
+    }
+    ae = duckdb.sql(
+        f"""SELECT DISTINCT legal_form FROM '{build / "enterprises.parquet"}'
+            WHERE category = 'AE'"""
+    ).fetchall()
+    assert ae == [("AE",)]  # auto-entrepreneurs are a legal form of their own
 
 
 def test_ids_are_stable_across_a_rebuild_and_a_new_delivery(

@@ -140,3 +140,15 @@ def test_fifty_decisions_move_the_calibration_and_the_next_build_follows(
     report = json.loads(shown.stdout)
     assert report["operating_point"]["threshold"] == pytest.approx(moved["threshold"])
     assert report["operating_point_before"]["calibration"]["reviewed_pairs"] == 50
+
+
+def test_pairs_count_the_rows_they_join() -> None:
+    # a doubtful pair between two units of many rows weighs more than many sure pairs of one
+    p = np.array([0.999] * 100 + [0.8])
+    unweighted = choose(p, 0, min_precision=0.995)
+    assert unweighted == pytest.approx(0.8)
+    weights = np.array([1.0] * 100 + [100.0])
+    # (the most cautious threshold allowed: the sure pairs only)
+    assert choose(p, 0, min_precision=0.995, weights=weights) == pytest.approx(0.995)
+    _, figures = figures_at(p, 0, 0.8, review_capacity=10, weights=weights)
+    assert figures["expected_precision"] == pytest.approx((99.9 + 80) / 200)

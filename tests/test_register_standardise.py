@@ -203,3 +203,39 @@ def test_ice_repair() -> None:
     assert repair_ice(typo) == (None, "invalid")
     assert repair_ice("") == (None, "missing")
     assert repair_ice(None) == (None, "missing")
+
+
+@pytest.mark.parametrize(
+    ("raw", "digits"),
+    [
+        ("001234567000089", "001234567000089"),
+        ("1234567000089", "001234567000089"),  # leading zeros lost
+        ("0012 3456 7000 089", "001234567000089"),  # spaces
+        ("00123456700008", "000123456700008"),  # a digit short: still the digits written
+        ("ICE 0012345", None),
+        ("12345678", None),  # too short to say which enterprise
+        (None, None),
+    ],
+)
+def test_the_digits_of_an_ice_as_written(raw: str | None, digits: str | None) -> None:
+    from marsad.register.standardise import ice_digits
+
+    assert ice_digits(raw) == digits
+
+
+@pytest.mark.parametrize(
+    ("name", "person"),
+    [
+        ("BENHAMMOU MUSTAPHA", True),
+        ("Tazi Mhamed", True),
+        ("El Idrissi Fatima Zahra", True),
+        ("HAMMOUCHI YOUSSEF", True),
+        ("Cafe Mohamed", False),  # a trade word
+        ("ATLAS NEGOCE", False),  # no first name
+        ("STE SAID SARL", False),  # a company form
+        ("KETTANI 2000", False),
+        ("Mohamed", False),  # one word: not enough to say
+    ],
+)
+def test_a_name_written_like_a_persons(name: str, person: bool) -> None:
+    assert RULES.standardise(name).person is person

@@ -2,7 +2,10 @@
 
 Two clusters are never merged when they hold different valid ICEs (enterprise part) or
 different trade-registry keys, or when a reviewer said two of their units are different.
-A reviewer's "same" is applied first and overrides the identifier constraints.
+A reviewer's "same" is applied first and overrides the identifier constraints. A shared
+valid ICE overrides different trade-registry keys: a registry number belongs to one
+court, and an enterprise that moves its seat to another court's area is registered there
+again, while its ICE stays.
 
 Units are integers here (their rank by unit id) and identifiers integer codes (-1 when
 missing), so that a national register fits in a few flat lists.
@@ -62,9 +65,9 @@ def cluster(
             continue
         why = None
         if kind != REVIEW:
-            why = _conflict(ice_of[ra], ice_of[rb], "different ICE") or _conflict(
-                rc_of[ra], rc_of[rb], "different trade-registry number"
-            )
+            why = _conflict(ice_of[ra], ice_of[rb], "different ICE")
+            if why is None and kind != ICE:
+                why = _conflict(rc_of[ra], rc_of[rb], "different trade-registry number")
             if why is None and ra in members and rb in members:
                 other = set(members[rb])
                 if any(apart_of.get(u, set()) & other for u in members[ra]):

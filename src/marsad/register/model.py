@@ -140,9 +140,8 @@ def place_comparison() -> cl.CustomComparison:
     return cl.CustomComparison(
         output_column_name="place",
         comparison_levels=[
-            cll.Or(cll.NullLevel("commune_code"), cll.NullLevel("region_code")).configure(
-                is_null_level=True
-            ),
+            # a chamber knows its members' region only: the region still compares
+            cll.NullLevel("region_code"),
             cll.ExactMatchLevel("commune_code"),
             cll.ExactMatchLevel("province"),
             cll.ExactMatchLevel("region_code"),

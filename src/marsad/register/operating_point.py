@@ -20,8 +20,10 @@ decisions:
 A model pair's calibrated probability is ``σ(α + β·w + γ + w_ice)``, ``w_ice`` the weight
 of its own ICE comparison (one digit apart, or one side without an ICE). The threshold
 then maximises the expected F1 of all links (identifier links counted as sure) among the
-thresholds whose expected precision is at least ``min_precision``; the review band holds
-the most probable pairs below it, as many as reviewers can decide between two builds.
+thresholds whose expected precision is at least ``min_precision``, each pair counting the
+pairs of delivered rows it joins (the measure of the register's pairwise quality); the
+review band holds the most probable pairs below it, as many as reviewers can decide
+between two builds.
 """
 
 from __future__ import annotations
@@ -146,20 +148,34 @@ class OperatingPoint:
         return asdict(self)
 
 
+def _ordered(
+    probabilities: np.ndarray, weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    p = np.asarray(probabilities, dtype=float)
+    w = np.ones_like(p) if weights is None else np.asarray(weights, dtype=float)
+    order = np.argsort(-p, kind="stable")
+    return p[order], w[order]
+
+
 def choose(
     probabilities: np.ndarray,
-    sure_links: int,
+    sure_links: float,
     *,
     min_precision: float,
+    weights: np.ndarray | None = None,
     bounds: tuple[float, float] = (0.5, 0.995),
 ) -> float:
     """The threshold that maximises the expected F1 of the links among those whose expected
     precision reaches ``min_precision`` (within ``bounds``: never link a pair the model
-    finds more likely different than same); the upper bound when none reaches it."""
-    p = np.sort(np.asarray(probabilities, dtype=float))[::-1]
-    total = sure_links + float(p.sum())  # expected matches among candidate pairs
-    tp = sure_links + np.cumsum(p)
-    precision = tp / (sure_links + np.arange(1, p.size + 1))
+    finds more likely different than same); the upper bound when none reaches it.
+
+    ``weights`` count what each pair stands for (the pairs of delivered rows of its two
+    units, as the register's pairwise quality counts them); ``sure_links`` is the weight
+    of the links made without the model."""
+    p, w = _ordered(probabilities, weights)
+    total = sure_links + float((p * w).sum())  # expected matches among candidate pairs
+    tp = sure_links + np.cumsum(p * w)
+    precision = tp / (sure_links + np.cumsum(w))
     recall = tp / total if total else np.ones_like(tp)
     f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-12)
     low, high = bounds
@@ -172,22 +188,23 @@ def choose(
 
 def figures_at(
     probabilities: np.ndarray,
-    sure_links: int,
+    sure_links: float,
     threshold: float,
     *,
     review_capacity: int,
+    weights: np.ndarray | None = None,
     review_min: float = 0.05,
 ) -> tuple[float, dict[str, float]]:
-    """Expected precision, recall and F1 of the links at ``threshold``, and the review
-    band's lower end: a reviewer's decision on a pair below the threshold adds, on
-    average, its probability of being a match to the links, so the band holds the most
-    probable pairs below the threshold, at most ``review_capacity``, none below
-    ``review_min``."""
-    p = np.sort(np.asarray(probabilities, dtype=float))[::-1]
-    total = sure_links + float(p.sum())
+    """Expected precision, recall and F1 of the links at ``threshold`` (pairs weighted as
+    in ``choose``), and the review band's lower end: a reviewer's decision on a pair below
+    the threshold adds, on average, its probability of being a match to the links, so the
+    band holds the most probable pairs below the threshold, at most ``review_capacity``,
+    none below ``review_min``."""
+    p, w = _ordered(probabilities, weights)
+    total = sure_links + float((p * w).sum())
     chosen = p >= threshold
-    e_tp = sure_links + float(p[chosen].sum())
-    e_links = sure_links + int(chosen.sum())
+    e_tp = sure_links + float((p * w)[chosen].sum())
+    e_links = sure_links + float(w[chosen].sum())
     pr = e_tp / e_links if e_links else 1.0
     rc = e_tp / total if total else 1.0
     below = p[~chosen]
@@ -201,7 +218,7 @@ def figures_at(
     }
 
 
-OBJECTIVE = "highest expected F1 with expected precision at least {:.3f}"
+OBJECTIVE = "highest expected F1 with expected precision at least {:.3f} (pairs of delivered rows)"
 
 
 def fixed_point(settings: Settings) -> dict[str, Any] | None:
@@ -248,20 +265,31 @@ def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint
                 + {c.gamma!r} + {LN2!r} * ice_weight, -50.0), 50.0))) AS calibrated
             FROM model_pairs"""
     )
-    probabilities = con.execute("SELECT calibrated FROM model_pairs").fetchnumpy()["calibrated"]
+    # each pair counts the pairs of delivered rows it joins, as the register's quality does
+    scored = con.execute(
+        """SELECT m.calibrated, CAST(a.n_rows AS DOUBLE) * b.n_rows AS rows
+           FROM model_pairs m JOIN units a ON a.unit_id = m.unit_a
+           JOIN units b ON b.unit_id = m.unit_b"""
+    ).fetchnumpy()
     sure = con.execute(
-        "SELECT (SELECT count(*) FROM det_links) "
-        "+ (SELECT count(*) FROM reviews WHERE decision = 'same')"
+        """SELECT sum(CAST(a.n_rows AS DOUBLE) * b.n_rows) FROM (
+               SELECT unit_a, unit_b FROM det_links
+               UNION ALL SELECT unit_a, unit_b FROM reviews WHERE decision = 'same') l
+           JOIN units a ON a.unit_id = l.unit_a JOIN units b ON b.unit_id = l.unit_b"""
     ).fetchone()
-    p, n_sure = np.asarray(probabilities, dtype=float), int(sure[0]) if sure else 0
+    p = np.asarray(scored["calibrated"], dtype=float)
+    rows = np.asarray(scored["rows"], dtype=float)
+    n_sure = float(sure[0] or 0) if sure else 0.0
     if settings.link_threshold is not None:
         threshold, chosen_by = settings.link_threshold, "settings"
     elif fixed is not None:
         threshold, chosen_by = float(fixed["threshold"]), "fixed model"
     else:
-        threshold = choose(p, n_sure, min_precision=settings.min_link_precision)
+        threshold = choose(p, n_sure, min_precision=settings.min_link_precision, weights=rows)
         chosen_by = "objective"
-    floor, figures = figures_at(p, n_sure, threshold, review_capacity=settings.review_capacity)
+    floor, figures = figures_at(
+        p, n_sure, threshold, review_capacity=settings.review_capacity, weights=rows
+    )
     if settings.review_threshold is not None:
         floor = min(settings.review_threshold, threshold)
     elif fixed is not None and chosen_by == "fixed model":
