@@ -29,6 +29,7 @@ MODEL_COLUMNS = (
     "name_stem",
     "name_tokens",
     "rare_token",
+    "rare_skeleton",
     "legal_form",
     "ice9",
     "ice_any",
@@ -38,7 +39,9 @@ MODEL_COLUMNS = (
     "block_token_province",
     "block_token_division",
     "block_skeleton_province",
-    "block_stem_province",
+    "block_stem_region",
+    "block_rest_province",
+    "block_rare_skeleton_province",
     "commune_code",
     "province",
     "region_code",
@@ -47,7 +50,7 @@ MODEL_COLUMNS = (
 )
 
 # Columns whose exact levels weigh rare values more than frequent ones.
-TF_COLUMNS = ("name_std", "name_sorted", "name_skeleton", "name_stem")
+TF_COLUMNS = ("name_std", "name_sorted", "name_skeleton", "name_stem", "rare_skeleton")
 
 
 # Candidate pairs: chosen for recall (each rule catches what the others miss).
@@ -58,7 +61,9 @@ BLOCKING: tuple[tuple[str, ...], ...] = (
     ("block_token_province",),
     ("block_token_division",),
     ("block_skeleton_province",),
-    ("block_stem_province",),
+    ("block_stem_region",),
+    ("block_rest_province",),
+    ("block_rare_skeleton_province",),
     ("ice9",),
 )
 
@@ -128,6 +133,9 @@ def name_comparison() -> cl.CustomComparison:
                 label_for_charts="same word beginnings (abbreviations, endings)"
             ),
             cll.JaroWinklerLevel("name_std", 0.95),
+            cll.ExactMatchLevel("rare_skeleton", term_frequency_adjustments=True).configure(
+                label_for_charts="same rarest word, however spelt"
+            ),
             cll.JaroWinklerLevel("name_std", 0.88),
             cll.JaccardLevel("name_std", 0.7),
             cll.ElseLevel(),

@@ -17,6 +17,7 @@ from marsad.engines.base import Connection, PartitionedLookups
 from marsad.ingest import DeliveryRecord, Ledger
 from marsad.ingest.rules import lit, q
 from marsad.reference import lookup_commune, section_of_activity_code
+from marsad.reference.spelling import skeleton
 from marsad.register.sources import ROLES, SourceSpec, load_sources
 from marsad.register.standardise import ice_digits, load_name_rules, repair_ice
 from marsad.settings import Settings
@@ -125,10 +126,17 @@ LOOKUPS: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.DataFrame]], ...] = (
 )
 
 
-def _lookup_tables(con: Connection) -> None:
+def _skeletons(raw: pd.DataFrame) -> pd.DataFrame:
+    return _texts(raw=list(raw["raw"]), skeleton=[skeleton(w) or w for w in raw["raw"]])
+
+
+def _lookup_tables(
+    con: Connection,
+    lookups: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.DataFrame]], ...] = LOOKUPS,
+) -> None:
     """Distinct raw values standardised once in Python (ICE, names, communes, forms); on
     Spark, in parallel over partitions of the distinct values (the same functions)."""
-    for table, values, standardise in LOOKUPS:
+    for table, values, standardise in lookups:
         if isinstance(con, PartitionedLookups):
             con.map_table(table, values, standardise)
             continue
@@ -255,6 +263,25 @@ def build_units(con: Connection, max_block: int = 100) -> None:
         "FROM units u LEFT JOIN section_arrow s USING (division)"
     )
     _add_rare_token(con)
+    # the rarest word's skeleton: one family name however it is spelt, with or without the
+    # first name or a trade name around it
+    _lookup_tables(
+        con,
+        (
+            (
+                "rare_lookup",
+                "SELECT DISTINCT rare_token AS raw FROM units WHERE rare_token IS NOT NULL",
+                _skeletons,
+            ),
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE units AS SELECT u.*, "
+        "CASE WHEN array_length(u.name_tokens) >= 3 THEN array_to_string(list_sort("
+        "list_filter(u.name_tokens, t -> t <> u.rare_token)), ' ') END AS name_rest, "
+        "CASE WHEN length(u.rare_token) >= 4 THEN r.skeleton END AS rare_skeleton "
+        "FROM units u LEFT JOIN rare_lookup r ON r.raw = u.rare_token"
+    )
     _add_blocking_keys(con, max_block)
 
 
@@ -292,7 +319,11 @@ def _add_blocking_keys(con: Connection, max_block: int) -> None:
         "block_token_province": ("rare_token", "province"),
         "block_token_division": ("rare_token", "division"),
         "block_skeleton_province": ("name_skeleton", "province"),
-        "block_stem_province": ("name_stem", "province"),
+        # by region: a chamber knows only its members' region
+        "block_stem_region": ("name_stem", "region_code"),
+        # the name without its rarest word, for a typo in that word
+        "block_rest_province": ("name_rest", "province"),
+        "block_rare_skeleton_province": ("rare_skeleton", "province"),
     }
     columns = ", ".join(
         f"CASE WHEN count(*) OVER (PARTITION BY {', '.join(cols)}) <= {int(max_block)} "

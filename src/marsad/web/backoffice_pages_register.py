@@ -61,6 +61,7 @@ LEVELS = {
     "same words in another order": "mêmes mots dans un autre ordre",
     "same consonants (spelling or vowel variants)": "mêmes consonnes (graphie, voyelles)",
     "same word beginnings (abbreviations, endings)": "mêmes débuts de mots (abréviations)",
+    "same rarest word, however spelt": "même mot le plus rare, quelle que soit sa graphie",
     "Exact match on commune_code": "même commune",
     "Exact match on province": "même province",
     "Exact match on region_code": "même région",

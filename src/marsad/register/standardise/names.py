@@ -170,9 +170,11 @@ class NameRules:
     def stem(self, name: str) -> str:
         """The first ``stem_length`` letters of each word, in alphabetical order: one key for
         a word and its abbreviations (``trav``/``travaux``, ``distrib``/``distribution``)
-        or a typo past its beginning; words with a digit stay whole."""
+        or a typo past its beginning; words with a digit stay whole, single letters (an
+        initial, a stray ``&``) are left out."""
         n = self.stem_length
-        return " ".join(sorted(w if _DIGIT.search(w) else w[:n] for w in name.split()))
+        words = [w for w in name.split() if len(w) > 1 or _DIGIT.search(w)]
+        return " ".join(sorted(w if _DIGIT.search(w) else w[:n] for w in words))
 
     def _join_particles(self, tokens: list[str]) -> list[str]:
         """Particles joined to the word that follows (``ben hammou`` -> ``benhammou``), and a
