@@ -235,8 +235,12 @@ def test_cli_faces(register_home: Settings, tmp_path: Path) -> None:
     assert any(
         line.startswith("dgi/tax_declarations/dgi-tax_declarations-2015.csv,1,") for line in lines
     )
-    queue = runner.invoke(app, [*home, "register", "review", "--json"])
-    assert queue.exit_code == 0 and isinstance(json.loads(queue.stdout), list)
+    queue = runner.invoke(app, [*home, "register", "review", "--json", "--limit", "2"])
+    assert queue.exit_code == 0, queue.output
+    listing = json.loads(queue.stdout)
+    assert len(listing["pairs"]) == min(2, listing["total"]) and listing["page"] == 1
+    shown = runner.invoke(app, [*home, "register", "review", "--limit", "2"])
+    assert shown.exit_code == 0 and "à revoir" in shown.output
 
 
 def test_evaluation_against_the_synthetic_truth(register_home: Settings) -> None:

@@ -57,13 +57,16 @@ def review(
     unit_b: str | None = typer.Argument(None, help="Second unit of the pair."),
     decision: str | None = typer.Option(None, "--decision", help="same or different"),
     reviewer: str = typer.Option("reviewer", "--reviewer"),
-    limit: int = typer.Option(20, "--limit", min=1),
+    limit: int = typer.Option(20, "--limit", min=1, max=1000, help="Pairs per page."),
+    page: int = typer.Option(1, "--page", min=1, help="Page of the queue."),
+    search: str = typer.Option("", "--search", help="Pairs whose unit id or name holds it."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """List the uncertain pairs with their evidence, or record a decision on one pair."""
+    """List the uncertain pairs (those whose decision changes most first) with their
+    evidence, a page at a time, or record a decision on one pair."""
     from marsad.errors import InvalidInput
     from marsad.register.build import register_dir
-    from marsad.register.queries import review_queue
+    from marsad.register.queries import review_listing
     from marsad.register.reviews import Decision, ReviewLog
 
     st = state(ctx)
@@ -83,22 +86,33 @@ def review(
                     f"décision enregistrée : {saved.unit_a} / {saved.unit_b} = {decision}"
                 )
             return
-        pairs = review_queue(settings, limit=limit)
+        listing = review_listing(settings, page=page, size=limit, search=search)
     if as_json:
-        print_json(pairs)
+        print_json(listing)
         return
-    table = Table("unité A", "unité B", "probabilité", "nom A", "nom B", "lieu A", "lieu B")
+    pairs, total = listing["pairs"], listing["total"]
+    first = (page - 1) * limit + 1
+    table = Table(
+        "rang",
+        "unité A",
+        "unité B",
+        "probabilité",
+        "nom A",
+        "nom B",
+        title=f"paires à revoir : {first} à {first + len(pairs) - 1} sur {total}"
+        if pairs
+        else f"aucune paire sur cette page ({total} à revoir)",
+    )
     for p in pairs:
         table.add_row(
+            str(p["rank"]),
             p["unit_a"],
             p["unit_b"],
             f"{p['probability']:.3f}",
             p["name_a"] or "",
             p["name_b"] or "",
-            p["place_a"] or "",
-            p["place_b"] or "",
         )
-    st.console.print(table)
+    st.console.print(table, soft_wrap=True)
 
 
 @app.command("explain")
