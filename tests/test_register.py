@@ -252,3 +252,34 @@ def test_evaluation_against_the_synthetic_truth(register_home: Settings) -> None
     assert result["pairwise"]["precision"] > 0.98
     assert result["pairwise"]["recall"] > 0.85
     assert 0 < result["bcubed"]["f1"] <= 1
+
+
+def test_a_build_of_an_older_version_is_explained_by_a_sentence(
+    register_home: Settings,
+) -> None:
+    """A register built before a comparison existed: no internal error, a sentence that
+    says to rebuild."""
+    import shutil
+
+    import duckdb
+
+    from marsad.errors import Conflict
+    from marsad.register.queries import explain_pair
+
+    build = current_build(register_home)
+    assert build is not None
+    old = build.with_name(build.name + "-older")
+    shutil.copytree(build, old)
+    duckdb.sql(
+        f"COPY (SELECT * EXCLUDE (rare_skeleton) FROM '{build / 'units.parquet'}') "
+        f"TO '{old / 'units.parquet'}' (FORMAT parquet)"
+    )
+    pointer = build.parent.parent / "current.json"
+    saved = pointer.read_text()
+    pointer.write_text(json.dumps({"build": old.name}))
+    try:
+        with pytest.raises(Conflict, match="reconstruisez-le"):
+            explain_pair(register_home, "if:T1", "cnss:C2")
+    finally:
+        pointer.write_text(saved)
+        shutil.rmtree(old)

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 
 from marsad.audit import log_access
-from marsad.errors import NotFound
+from marsad.errors import Conflict, NotFound
 from marsad.ingest import Ledger
 from marsad.ingest.rules import lit
 from marsad.reference.spelling import name_skeleton
@@ -87,6 +87,12 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         "string_split(coalesce(name_std, ''), ' ') AS name_tokens" if c == "name_tokens" else c
         for c in MODEL_COLUMNS
     )
+    present = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {_units(build)}").fetchall()}
+    if set(MODEL_COLUMNS) - {"name_tokens"} - present:
+        raise Conflict(
+            "Ce registre a été construit par une version antérieure de marsad : "
+            "reconstruisez-le (marsad register build --full) pour expliquer ses paires."
+        )
     con.execute(f"CREATE TABLE units_model AS SELECT {select} FROM {_units(build)}")
     linker = Linker("units_model", model, db_api=DuckDBAPI(connection=con))
     for column in TF_COLUMNS:
