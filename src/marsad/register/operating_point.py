@@ -239,24 +239,25 @@ def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint
     labels and reviewers' decisions (table ``reviews``), then choose the threshold and the
     review band (unless the settings or a fixed model's saved point fix them)."""
     fixed = fixed_point(settings)
-    silver = con.execute("SELECT weight, same, n FROM silver").fetchnumpy()
-    reviewed = con.execute(
-        """SELECT p.match_weight - p.ice_weight AS weight, p.ice_weight,
-                  r.decision = 'same' AS same
-           FROM reviews r JOIN model_pairs p
-             ON (p.unit_a = r.unit_a AND p.unit_b = r.unit_b)
-             OR (p.unit_a = r.unit_b AND p.unit_b = r.unit_a)"""
-    ).fetchnumpy()
-    calibration = calibrate(
-        np.asarray(silver["weight"], dtype=float),
-        np.asarray(silver["same"], dtype=bool),
-        np.asarray(silver["n"], dtype=float),
-        np.asarray(reviewed["weight"], dtype=float),
-        np.asarray(reviewed["ice_weight"], dtype=float),
-        np.asarray(reviewed["same"], dtype=bool),
-    )
     if fixed is not None:
         calibration = Calibration(**fixed["calibration"])
+    else:
+        silver = con.execute("SELECT weight, same, n FROM silver").fetchnumpy()
+        reviewed = con.execute(  # a review's pair is stored in order (reviews.ReviewLog)
+            """SELECT p.match_weight - p.ice_weight AS weight, p.ice_weight,
+                      r.decision = 'same' AS same
+               FROM reviews r JOIN model_pairs p
+                 ON least(p.unit_a, p.unit_b) = r.unit_a
+                AND greatest(p.unit_a, p.unit_b) = r.unit_b"""
+        ).fetchnumpy()
+        calibration = calibrate(
+            np.asarray(silver["weight"], dtype=float),
+            np.asarray(silver["same"], dtype=bool),
+            np.asarray(silver["n"], dtype=float),
+            np.asarray(reviewed["weight"], dtype=float),
+            np.asarray(reviewed["ice_weight"], dtype=float),
+            np.asarray(reviewed["same"], dtype=bool),
+        )
     c = calibration
     con.execute(
         f"""CREATE OR REPLACE TABLE model_pairs AS

@@ -27,9 +27,9 @@ def review_queue(con: Connection, point: OperatingPoint) -> None:
                 JOIN clusters b ON b.unit_id = p.unit_b
                 WHERE p.calibrated >= {point.review_floor!r}
                   AND p.calibrated < {point.threshold!r} AND a.root <> b.root
-                  AND NOT EXISTS (SELECT 1 FROM reviews r WHERE
-                      (r.unit_a = p.unit_a AND r.unit_b = p.unit_b)
-                      OR (r.unit_a = p.unit_b AND r.unit_b = p.unit_a))
+                  AND NOT EXISTS (SELECT 1 FROM reviews r  -- stored in order
+                      WHERE r.unit_a = least(p.unit_a, p.unit_b)
+                        AND r.unit_b = greatest(p.unit_a, p.unit_b))
             ), sizes AS (
                 SELECT c.root, count(*) AS n_rows
                 FROM source_rows s JOIN clusters c USING (unit_id)
