@@ -15,12 +15,10 @@ decisions:
   they estimate ``γ``, how much more or less often such pairs are the same enterprise than
   pairs with ICEs of the same evidence (a shift with a standard-normal prior, so that a
   few decisions move it a little and many decisions move it more), and refine ``α`` and
-  ``β``. Reviewers decide uncertain pairs: their shift holds over the range of weights
-  they decided and fades outside it (a Gaussian of the spread of those weights, at least
-  one bit), so that it says nothing of the pairs the evidence puts far from them.
+  ``β``.
 
-A model pair's calibrated probability is ``σ(α + β·w + shift(w) + w_ice)``, ``w_ice`` the
-weight of its own ICE comparison (one digit apart, or one side without an ICE). The threshold
+A model pair's calibrated probability is ``σ(α + β·w + γ + w_ice)``, ``w_ice`` the weight
+of its own ICE comparison (one digit apart, or one side without an ICE). The threshold
 then maximises the expected F1 of all links (identifier links counted as sure) among the
 thresholds whose expected precision is at least ``min_precision``, each pair counting the
 pairs of delivered rows it joins (the measure of the register's pairwise quality); the
@@ -50,31 +48,11 @@ class Calibration:
     gamma: float = 0.0
     silver_pairs: int = 0
     reviewed_pairs: int = 0
-    # the weights (log2) of the reviewed pairs: where their shift holds, and how fast it
-    # fades away from them
-    reviewed_low: float = 0.0
-    reviewed_high: float = 0.0
-    reviewed_spread: float = 1.0
-
-    def shift(self, weight: np.ndarray) -> np.ndarray:
-        """Reviewers' shift at each weight: ``γ`` over the reviewed pairs' range of weights,
-        fading outside it (a Gaussian of their spread): decisions taken on uncertain pairs
-        say little about pairs the evidence puts far from them."""
-        w = np.asarray(weight, dtype=float)
-        outside = np.maximum(np.maximum(self.reviewed_low - w, w - self.reviewed_high), 0.0)
-        return self.gamma * np.exp(-0.5 * (outside / self.reviewed_spread) ** 2)
 
     def probability(self, weight: np.ndarray, ice_weight: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of model pairs (weights in log2 odds, as Splink's)."""
-        z = self.alpha + self.beta * LN2 * weight + self.shift(weight) + LN2 * ice_weight
+        z = self.alpha + self.beta * LN2 * weight + self.gamma + LN2 * ice_weight
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
-
-    def shift_sql(self, weight: str) -> str:
-        """``shift`` in SQL over a column of weights."""
-        outside = (
-            f"greatest({self.reviewed_low!r} - ({weight}), ({weight}) - {self.reviewed_high!r}, 0)"
-        )
-        return f"{self.gamma!r} * exp(-0.5 * pow({outside} / {self.reviewed_spread!r}, 2))"
 
 
 def _fit(
@@ -151,9 +129,6 @@ def calibrate(
         gamma=float(theta[2]),
         silver_pairs=int(silver_count.sum()),
         reviewed_pairs=int(review_weight.size),
-        reviewed_low=float(review_weight.min()) if review_weight.size else 0.0,
-        reviewed_high=float(review_weight.max()) if review_weight.size else 0.0,
-        reviewed_spread=max(1.0, float(review_weight.std())) if review_weight.size else 1.0,
     )
 
 
@@ -288,8 +263,7 @@ def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint
         f"""CREATE OR REPLACE TABLE model_pairs AS
             SELECT *, 1.0 / (1.0 + exp(-least(greatest(
                 {c.alpha!r} + {c.beta * LN2!r} * (match_weight - ice_weight)
-                + {c.shift_sql("match_weight - ice_weight")} + {LN2!r} * ice_weight,
-                -50.0), 50.0))) AS calibrated
+                + {c.gamma!r} + {LN2!r} * ice_weight, -50.0), 50.0))) AS calibrated
             FROM model_pairs"""
     )
     # each pair counts the pairs of delivered rows it joins, as the register's quality does
