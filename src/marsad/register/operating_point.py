@@ -11,14 +11,15 @@ decisions:
   without the ICE comparison says what the rest of the evidence (names, places, activity,
   sources) is worth: a logistic fit ``P(same) = σ(α + β·w)`` of that weight, ``w`` in
   natural-log odds, gives the calibration ``(α, β)``;
-- **reviewers' decisions** on the model's pairs, which lack an ICE on at least one side:
-  they estimate ``γ``, how much more or less often such pairs are the same enterprise than
-  pairs with ICEs of the same evidence (a shift with a standard-normal prior, so that a
-  few decisions move it a little and many decisions move it more), and refine ``α`` and
-  ``β``.
+- **reviewers' decisions** on the model's pairs join the fit as labels of their own
+  (their pair's ICE comparison as an offset). They do not shift the calibration of the
+  pairs without an ICE as a whole: the queue puts first the decisions that change most
+  (large groups of homonyms), so the decided pairs are no random sample of such pairs,
+  and a shift learnt from them lowered every pair's probability (measured in
+  ``docs/register.md``).
 
-A model pair's calibrated probability is ``σ(α + β·w + γ + w_ice)``, ``w_ice`` the weight
-of its own ICE comparison (one digit apart, or one side without an ICE). The threshold
+A model pair's calibrated probability is ``σ(α + β·w + w_ice)``, ``w_ice`` the weight of
+its own ICE comparison (one digit apart, or one side without an ICE). The threshold
 then maximises the expected F1 of all links (identifier links counted as sure) among the
 thresholds whose expected precision is at least ``min_precision``, each pair counting the
 pairs of delivered rows it joins (the measure of the register's pairwise quality); the
@@ -45,13 +46,18 @@ LN2 = math.log(2.0)
 class Calibration:
     alpha: float = 0.0
     beta: float = 1.0
-    gamma: float = 0.0
     silver_pairs: int = 0
     reviewed_pairs: int = 0
 
+    @classmethod
+    def of(cls, saved: dict[str, Any]) -> Calibration:
+        """The calibration a saved operating point records (fields it does not know aside)."""
+        known = {k: v for k, v in saved.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
     def probability(self, weight: np.ndarray, ice_weight: np.ndarray) -> np.ndarray:
         """Calibrated probabilities of model pairs (weights in log2 odds, as Splink's)."""
-        z = self.alpha + self.beta * LN2 * weight + self.gamma + LN2 * ice_weight
+        z = self.alpha + self.beta * LN2 * weight + LN2 * ice_weight
         return 1.0 / (1.0 + np.exp(-np.clip(z, -50.0, 50.0)))
 
 
@@ -59,14 +65,13 @@ def _fit(
     x: np.ndarray,
     y: np.ndarray,
     w: np.ndarray,
-    shifted: np.ndarray,
     offset: np.ndarray,
     prior_sd: np.ndarray,
     prior_mean: np.ndarray,
 ) -> np.ndarray:
-    """Weighted logistic regression ``σ(α + β·x + γ·shifted + offset)`` with a Gaussian
+    """Weighted logistic regression ``σ(α + β·x + offset)`` with a Gaussian
     prior (Newton-Raphson on the penalised log-likelihood)."""
-    design = np.column_stack([np.ones_like(x), x, shifted])
+    design = np.column_stack([np.ones_like(x), x])
     precision = 1.0 / prior_sd**2
 
     def objective(theta: np.ndarray) -> float:
@@ -103,30 +108,27 @@ def calibrate(
     review_ice_weight: np.ndarray,
     review_same: np.ndarray,
 ) -> Calibration:
-    """``(α, β)`` from the silver labels (each counting ``silver_count`` pairs, to undo a
-    sample), ``γ`` and a refinement from reviewers' decisions; weights in log2 odds."""
+    """``(α, β)`` from the silver labels (each counting ``silver_count`` pairs) and the
+    reviewers' decisions (each counting one pair); weights in log2 odds."""
     x = np.concatenate([silver_weight, review_weight]) * LN2
     # a reviewed pair's own ICE comparison (one digit apart, one side without) enters as it
     # enters its calibrated probability: unscaled
     offset = np.concatenate([np.zeros(silver_weight.size), review_ice_weight * LN2])
     y = np.concatenate([silver_same, review_same]).astype(float)
     w = np.concatenate([silver_count, np.ones(review_weight.size)]).astype(float)
-    shifted = np.concatenate([np.zeros(silver_weight.size), np.ones(review_weight.size)])
     if y.size == 0 or (silver_same.size and silver_same.all() and not review_same.size):
         return Calibration(silver_pairs=int(silver_count.sum()))
     theta = _fit(
         x,
         y,
         w,
-        shifted,
         offset,
-        prior_sd=np.array([10.0, 10.0, 1.0]),
-        prior_mean=np.array([0.0, 1.0, 0.0]),
+        prior_sd=np.array([10.0, 10.0]),
+        prior_mean=np.array([0.0, 1.0]),
     )
     return Calibration(
         alpha=float(theta[0]),
         beta=float(theta[1]),
-        gamma=float(theta[2]),
         silver_pairs=int(silver_count.sum()),
         reviewed_pairs=int(review_weight.size),
     )
@@ -240,7 +242,7 @@ def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint
     review band (unless the settings or a fixed model's saved point fix them)."""
     fixed = fixed_point(settings)
     if fixed is not None:
-        calibration = Calibration(**fixed["calibration"])
+        calibration = Calibration.of(fixed["calibration"])
     else:
         silver = con.execute("SELECT weight, same, n FROM silver").fetchnumpy()
         reviewed = con.execute(  # a review's pair is stored in order (reviews.ReviewLog)
@@ -263,7 +265,7 @@ def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint
         f"""CREATE OR REPLACE TABLE model_pairs AS
             SELECT *, 1.0 / (1.0 + exp(-least(greatest(
                 {c.alpha!r} + {c.beta * LN2!r} * (match_weight - ice_weight)
-                + {c.gamma!r} + {LN2!r} * ice_weight, -50.0), 50.0))) AS calibrated
+                + {LN2!r} * ice_weight, -50.0), 50.0))) AS calibrated
             FROM model_pairs"""
     )
     # each pair counts the pairs of delivered rows it joins, as the register's quality does

@@ -130,7 +130,7 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
     probability = float(scored["match_probability"])
     weight = float(scored["match_weight"])
     point = _operating_point(build)
-    calibration = Calibration(**point.get("calibration", {}))
+    calibration = Calibration.of(point.get("calibration", {}))
     ice_weight = math.log2(max(float(scored.get("bf_ice") or 1.0), 1e-300))
     calibrated = float(
         calibration.probability(np.array([weight - ice_weight]), np.array([ice_weight]))[0]
