@@ -186,6 +186,9 @@ class Convention(_Strict):
     formats: tuple[str, ...] = ("csv", "xlsx", "parquet")
     encodings: tuple[str, ...] = ("utf-8",)
     access: dict[str, tuple[Sensitivity, ...]]
+    # roles that may read the personal fields of these data to review the register's
+    # linkage of them (the review page of the back office, every reading logged)
+    linkage_review: tuple[str, ...] = ()
     guard: DeliveryGuard = DeliveryGuard()
     datasets: dict[Identifier, DatasetSpec]
 
@@ -196,7 +199,7 @@ class Convention(_Strict):
             problems.append("valid_to is before valid_from")
         if self.signed > self.valid_to:
             problems.append("signed after the end of validity")
-        unknown_roles = sorted(set(self.access) - set(ROLES))
+        unknown_roles = sorted((set(self.access) | set(self.linkage_review)) - set(ROLES))
         if unknown_roles:
             problems.append(f"unknown roles in access: {', '.join(unknown_roles)}")
         bad_formats = sorted(set(self.formats) - {"csv", "xlsx", "parquet"})

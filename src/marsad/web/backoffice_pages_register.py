@@ -3,8 +3,8 @@
 reviewer's decision, kept for every later build (which recalibrates the model on it).
 
 Names are personal data: a unit's name shows only when the conventions of every partner
-that delivered its source let the visitor's role see personal data; each reading of a
-pair is logged.
+that delivered its source name the visitor's role among those that review the linkage of
+their data (``linkage_review``); each reading of a pair is logged.
 """
 
 from __future__ import annotations
@@ -103,14 +103,13 @@ def _partners_of_system() -> dict[str, frozenset[str]]:
 
 
 def sees_names(actor: Actor, system: str) -> bool:
-    """Whether every convention under which the system's data came lets the role see
-    personal data (a name of a person, a trader's or an auto-entrepreneur's)."""
+    """Whether every convention under which the system's data came lets the role read
+    their personal fields (a person's name, a trader's or an auto-entrepreneur's) to review
+    the register's linkage (``linkage_review``)."""
     conventions = _conventions()
     partners = _partners_of_system().get(system, frozenset())
     found = [c for c in conventions.conventions if c.partner in partners]
-    return bool(found) and all(
-        "personal" in {str(s) for s in c.access.get(actor.role, ())} for c in found
-    )
+    return bool(found) and all(actor.role in c.linkage_review for c in found)
 
 
 def _place(code: str | None) -> str:
