@@ -22,6 +22,7 @@ from marsad.cli import (
     stewardship,
     synth,
     training,
+    users,
 )
 from marsad.cli.context import EngineChoice, State
 
@@ -61,6 +62,7 @@ report.register(app)
 serve.register(app)
 partners.register(app)
 programmes.register(app)
+users.register(app)
 match.register(app)
 impact.register(app)
 training.register(app)

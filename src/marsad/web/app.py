@@ -30,6 +30,9 @@ from marsad.web import (
     uploads,
 )
 from marsad.web.errors import install_error_handlers
+from marsad.web.guard import RequestGuard
+from marsad.web.headers import SecurityHeaders
+from marsad.web.proxies import ClientAddress
 from marsad.web.ratelimit import RateLimit
 
 
@@ -46,7 +49,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
-    app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
     api.include(app)
     uploads.include(app)
     backoffice_applications.include(app)
@@ -65,5 +67,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/api/health", tags=["service"], summary="Service status")
     def health() -> dict[str, Any]:
         return {"status": "ok", "version": marsad.__version__}
+
+    # the last added runs first: the client's address, then the headers of every answer,
+    # the rate limit, and the body's size and text before any route or authentication
+    app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)
+    app.add_middleware(RateLimit, per_minute=settings.api_rate_per_minute)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(ClientAddress, trusted=settings.trusted_proxies)
 
     return app
