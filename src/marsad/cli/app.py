@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from marsad.cli import (
+    audit,
     conventions,
     deliveries,
     demo,
@@ -63,6 +64,7 @@ serve.register(app)
 partners.register(app)
 programmes.register(app)
 users.register(app)
+audit.register(app)
 match.register(app)
 impact.register(app)
 training.register(app)

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 import marsad
 from marsad.settings import Settings, get_settings
 from marsad.web import (
+    access_log_api,
     api,
     apidocs,
     backoffice_applications,
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     api.include(app)
+    access_log_api.include(app)
     uploads.include(app)
     backoffice_applications.include(app)
     backoffice_desk.include(app)

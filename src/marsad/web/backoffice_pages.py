@@ -24,6 +24,7 @@ from marsad.operational.people import User
 from marsad.operational.throttle import Limits, Locked
 from marsad.programmes.models import STATUSES, Application
 from marsad.web import (
+    backoffice_pages_access_log,
     backoffice_pages_advisers,
     backoffice_pages_applications,
     backoffice_pages_desk,
@@ -206,5 +207,6 @@ def include(app: FastAPI) -> None:
         backoffice_pages_missions.router,
         backoffice_pages_pilots.router,
         backoffice_pages_register.router,
+        backoffice_pages_access_log.router,
     ):
         app.include_router(pages, include_in_schema=False)
