@@ -40,7 +40,7 @@ def log_command(
 ) -> None:
     """The lines of the access log, newest first (reading it is logged too)."""
     from marsad.cli.training import _open
-    from marsad.operational.access_log import Filters, read
+    from marsad.operational.access_log import ACTION_LABELS, Filters, read
     from marsad.web.access_log_api import page_out
 
     st = state(ctx)
@@ -55,7 +55,8 @@ def log_command(
     table = Table("quand (UTC)", "qui", "action", "objet", "finalité", "source")
     for e in page.entries:
         when = e.at.strftime("%Y-%m-%d %H:%M:%S")
-        table.add_row(when, e.actor, e.action, e.subject, e.purpose, e.source)
+        action = ACTION_LABELS.get(e.action, e.action)
+        table.add_row(when, e.actor, action, e.subject, e.purpose, e.source)
     st.console.print(table)
     shown = f"{offset + 1}–{offset + len(page.entries)}" if page.entries else "aucune"
     st.console.print(f"Lignes {shown} sur {page.total}.", highlight=False)

@@ -104,10 +104,11 @@ def register(app: typer.Typer) -> None:
                 f"({release.seconds} s)",
                 highlight=False,
             )
+            created = programmes.password or matchmaking.password or outreach.password
             st.console.print(
                 f"[bold]Programmes[/] : {programmes.applications} demandes de démonstration "
                 f"{programmes.by_status} ; utilisateurs {', '.join(programmes.users)} "
-                f"({password_note(programmes.password or matchmaking.password)})",
+                f"({password_note(created)})",
                 highlight=False,
             )
             st.console.print(

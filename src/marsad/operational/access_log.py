@@ -22,6 +22,44 @@ from marsad.operational.db import Database
 from marsad.operational.people import AccessLog
 
 MAX_LIMIT = 500
+# what each action is called where people read the log (an unknown one shows its code)
+ACTION_LABELS = {
+    "access_log.read": "Consultation du journal",
+    "sign_in": "Connexion",
+    "sign_in.failed": "Connexion échouée",
+    "sign_in.refused": "Connexion refusée (trop d'échecs)",
+    "user.deactivate": "Utilisateur désactivé",
+    "user.activate": "Utilisateur réactivé",
+    "user.second_factor": "Second facteur modifié",
+    "token.revoke": "Jeton révoqué",
+    "enterprise.read": "Consultation d'une entreprise",
+    "register.show": "Fiche du registre",
+    "register.export": "Export du registre",
+    "register.review": "Revue d'une paire du registre",
+    "delivery.upload": "Livraison déposée",
+    "desk.read": "Consultation d'un dossier du guichet",
+    "desk.list": "Liste des dossiers du guichet",
+    "desk.open": "Dossier du guichet ouvert",
+    "desk.step": "Étape d'un dossier du guichet",
+    "desk.status": "Statut d'un dossier du guichet",
+    "desk.link": "Dossier du guichet lié à une entreprise",
+    "mission.read": "Consultation d'une mission",
+    "mission.list": "Liste des missions",
+    "mission.assign": "Mission attribuée",
+    "mission.deliverable": "Livrable de mission",
+    "mission.hand_in": "Mission remise",
+    "mission.satisfaction": "Satisfaction d'une mission",
+    "adviser.reference": "Référence d'un conseiller",
+    "pilot.create": "Pilotage régional créé",
+    "pilot.meeting": "Réunion de pilotage",
+    "pilot.members": "Membres d'un pilotage",
+    "match.read": "Consultation d'une mise en relation",
+    "match.run": "Calcul des mises en relation",
+    "training.read": "Consultation d'une formation",
+    "coaching.read": "Consultation d'un accompagnement",
+    "event.registrations": "Inscrits à un événement",
+    "campaign.outcome": "Suite d'une campagne",
+}
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ class OutreachDemo:
     attended: int = 0
     meetings: int = 0
     notes: list[str] = field(default_factory=list)
+    password: str = ""  # the random password of the accounts created by this run, if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -56,9 +57,7 @@ def _actor(db: Database, name: str, role: str, chamber: str | None, summary: Out
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == name))
     if user is None:
-        summary.notes.append(
-            f"compte {name} créé : mot de passe « {demo_password()} », affiché une seule fois"
-        )
+        summary.password = demo_password()
         return create_user(db, name, role, demo_password(), chamber_code=chamber)
     return Actor(user.id, user.username, user.role, user.chamber_code, user.partner_code)
 

@@ -36,6 +36,33 @@ from marsad.web.headers import SecurityHeaders
 from marsad.web.proxies import ClientAddress
 from marsad.web.ratelimit import RateLimit
 
+REFUSALS: dict[int, str] = {
+    413: "Request body larger than max_body_bytes",
+    429: "Too many requests, or too many failed sign-ins from this address (Retry-After)",
+}
+
+
+def document_refusals(app: FastAPI) -> None:
+    """Every API operation may be refused before it runs (``marsad.web.guard``, the rate
+    limit, the sign-in throttling): its description says so."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = generate()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path, operations in spec["paths"].items():
+            if not path.startswith("/api/"):
+                continue
+            for method, operation in operations.items():
+                for status, text in REFUSALS.items():
+                    if status == 413 and method not in ("post", "put", "patch"):
+                        continue
+                    answers = operation.setdefault("responses", {})
+                    answers.setdefault(str(status), {"description": text, "content": error})
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application for one data directory."""
@@ -70,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict[str, Any]:
         return {"status": "ok", "version": marsad.__version__}
 
+    document_refusals(app)
     # the last added runs first: the client's address, then the headers of every answer,
     # the rate limit, and the body's size and text before any route or authentication
     app.add_middleware(RequestGuard, max_body=settings.max_body_bytes)

@@ -20,44 +20,6 @@ BASE = f"{HOME}/access-log"
 PAGE_SIZE = 50
 router = APIRouter(prefix=HOME, route_class=PageRoute, include_in_schema=False)
 
-ACTIONS = {
-    "access_log.read": "Consultation du journal",
-    "sign_in": "Connexion",
-    "sign_in.failed": "Connexion échouée",
-    "sign_in.refused": "Connexion refusée (trop d'échecs)",
-    "user.deactivate": "Utilisateur désactivé",
-    "user.activate": "Utilisateur réactivé",
-    "user.second_factor": "Second facteur modifié",
-    "token.revoke": "Jeton révoqué",
-    "enterprise.read": "Consultation d'une entreprise",
-    "register.show": "Fiche du registre",
-    "register.export": "Export du registre",
-    "register.review": "Revue d'une paire du registre",
-    "delivery.upload": "Livraison déposée",
-    "desk.read": "Consultation d'un dossier du guichet",
-    "desk.list": "Liste des dossiers du guichet",
-    "desk.open": "Dossier du guichet ouvert",
-    "desk.step": "Étape d'un dossier du guichet",
-    "desk.status": "Statut d'un dossier du guichet",
-    "desk.link": "Dossier du guichet lié à une entreprise",
-    "mission.read": "Consultation d'une mission",
-    "mission.list": "Liste des missions",
-    "mission.assign": "Mission attribuée",
-    "mission.deliverable": "Livrable de mission",
-    "mission.hand_in": "Mission remise",
-    "mission.satisfaction": "Satisfaction d'une mission",
-    "adviser.reference": "Référence d'un conseiller",
-    "pilot.create": "Pilotage régional créé",
-    "pilot.meeting": "Réunion de pilotage",
-    "pilot.members": "Membres d'un pilotage",
-    "match.read": "Consultation d'une mise en relation",
-    "match.run": "Calcul des mises en relation",
-    "training.read": "Consultation d'une formation",
-    "coaching.read": "Consultation d'un accompagnement",
-    "event.registrations": "Inscrits à un événement",
-    "campaign.outcome": "Suite d'une campagne",
-}
-
 
 def _day(text: str, name: str) -> date | None:
     if not text:
@@ -119,7 +81,7 @@ async def access_log_page(
         base=BASE,
         filters=typed,
         entries=found.entries,
-        actions=ACTIONS,
+        actions=access_log.ACTION_LABELS,
         total=found.total,
         first=found.offset + 1,
         last=found.offset + len(found.entries),
