@@ -276,6 +276,10 @@ def test_in_a_real_browser(server: str, published: Settings) -> None:
         page = browser.new_page(viewport={"width": 1200, "height": 1400})
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else []),
+        )
         page.goto(f"{server}/backoffice/applications/new")
         assert "/backoffice/login" in page.url
         page.keyboard.press("Tab")

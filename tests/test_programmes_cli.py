@@ -24,11 +24,11 @@ def test_commands_from_an_empty_database(
         return runner.invoke(app, [*home, *args], env=env, input=stdin)
 
     upgraded = run("db", "upgrade")
-    assert upgraded.exit_code == 0 and "0006" in upgraded.output  # type: ignore[attr-defined]
+    assert upgraded.exit_code == 0 and "0007" in upgraded.output  # type: ignore[attr-defined]
     made = run("users", "create", "saida", "--role", "programme_manager", "--password-stdin",
                stdin="un mot de passe long\n")  # fmt: skip
     assert made.exit_code == 0, made.output  # type: ignore[attr-defined]
-    token = run("users", "token", "saida")
+    token = run("users", "token", "create", "saida")
     assert token.output.strip().startswith("mst_")  # type: ignore[attr-defined]
     bad_role = run("users", "create", "x", "--role", "king", "--password-stdin",
                    stdin="un mot de passe long\n")  # fmt: skip

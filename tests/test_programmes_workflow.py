@@ -55,7 +55,7 @@ def test_migrations_build_the_models_from_empty(database_url: str) -> None:
     from alembic.runtime.migration import MigrationContext
 
     migrate(database_url)
-    assert current_revision(database_url) == "0006"
+    assert current_revision(database_url) == "0007"
     database = Database(database_url)
     with database.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)

@@ -164,6 +164,10 @@ def test_in_a_real_browser(home: Settings, tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": 1200, "height": 1200})
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on(
+                "console",
+                lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else []),
+            )
             page.goto(f"{base}/backoffice/register/review")
             page.get_by_label("Identifiant").fill("stat")
             page.get_by_label("Mot de passe").fill(PASSWORD)

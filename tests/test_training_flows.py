@@ -137,7 +137,12 @@ def test_attendance_completion_and_certificates(db: Database) -> None:
     with pytest.raises(Conflict, match="déjà été délivrée"):
         issue(db, manager, enrolled[0], AFTER)
     number = issued[0].number
-    assert well_formed(number) and number == certificate_number(AFTER.year, issued[0].enrolment_id)
+    assert well_formed(number) and number.startswith(f"{AFTER.year}-{issued[0].enrolment_id:08d}-")
+    # the random part: the number of a certificate cannot be computed from its enrolment
+    assert number != certificate_number(AFTER.year, issued[0].enrolment_id)
+    guesses = {certificate_number(AFTER.year, e) for e in enrolled[:2] for _ in range(50)}
+    assert len(guesses) == 100 and not any(verify(db, g).valid for g in guesses)
+    assert issued[1].number.split("-")[2] != number.split("-")[2]
     checked = verify(db, number)
     assert checked.valid and checked.cohort == "C-1" and checked.holder_initials == "P."
     wrong = number[:-2] + f"{(int(number[-2:]) + 1) % 100:02d}"

@@ -320,6 +320,10 @@ def test_training_pages_in_a_real_browser(server: tuple[str, dict[str, int]]) ->
         page = browser.new_page(viewport={"width": 1300, "height": 1400})
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else []),
+        )
         page.goto(f"{base}/backoffice/training")
         page.get_by_label("Identifiant").fill("gestionnaire")
         page.get_by_label("Mot de passe").fill(PASSWORD)

@@ -85,6 +85,8 @@ def browser() -> Iterator[object]:
 def test_explore_filter_chart_map_download_and_languages(
     server: str, browser: object, published: Settings
 ) -> None:
+    from playwright.sync_api import expect
+
     store = ReleaseStore(published.home)
     rid = store.latest()
     assert rid is not None
@@ -94,6 +96,9 @@ def test_explore_filter_chart_map_download_and_languages(
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console", lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else [])
+    )
     page.goto(f"{server}/explorer?table=active_region_section")
     page.wait_for_selector("table.cells tbody tr")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -104,7 +109,8 @@ def test_explore_filter_chart_map_download_and_languages(
 
     # filter: Casablanca-Settat only, then check the row against the release
     page.select_option("#f-REGION", ["06"])
-    page.wait_for_function("document.querySelectorAll('table.cells tbody tr').length === 1")
+    # a locator, not wait_for_function: the page's policy forbids evaluating strings
+    expect(page.locator("table.cells tbody tr")).to_have_count(1)
     row = page.locator("table.cells tbody tr").first
     assert "Casablanca" in row.locator("th").inner_text()
     expected = frame[

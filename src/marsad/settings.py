@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -105,10 +105,42 @@ class Settings(BaseSettings):
         default=256 * 1024**2, ge=1, description="largest delivery accepted over HTTP, in bytes"
     )
 
+    max_body_bytes: int = Field(
+        default=1024**2,
+        ge=1024,
+        description="largest request body accepted outside delivery uploads, in bytes",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses or networks of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (JSON in MARSAD_TRUSTED_PROXIES); none by default",
+    )
+    sign_in_max_failures: int = Field(
+        default=10, ge=1, le=1000, description="failed sign-ins before an account or address waits"
+    )
+    sign_in_window_minutes: int = Field(
+        default=15, ge=1, le=24 * 60, description="the window of the failures, and the wait"
+    )
+    token_days: int = Field(
+        default=90, ge=1, le=3650, description="days an API token of a user stays valid"
+    )
+
     database_url: str | None = Field(
         default=None,
         description="operational database (programmes, users); default: SQLite in the home",
     )
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(f"{entry!r} n'est ni une adresse ni un réseau IP") from None
+        return value
 
     @property
     def operational_url(self) -> str:

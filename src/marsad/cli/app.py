@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from marsad.cli import (
+    audit,
     conventions,
     deliveries,
     demo,
@@ -22,6 +23,7 @@ from marsad.cli import (
     stewardship,
     synth,
     training,
+    users,
 )
 from marsad.cli.context import EngineChoice, State
 
@@ -61,6 +63,8 @@ report.register(app)
 serve.register(app)
 partners.register(app)
 programmes.register(app)
+users.register(app)
+audit.register(app)
 match.register(app)
 impact.register(app)
 training.register(app)

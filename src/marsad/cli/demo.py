@@ -9,6 +9,16 @@ import typer
 from marsad.cli.context import print_json, state, user_errors
 
 
+def password_note(password: str) -> str:
+    """What to say of the demo accounts' password: shown once, when they are created."""
+    if not password:
+        return "comptes déjà créés : leur mot de passe est celui affiché à leur création"
+    return (
+        f"mot de passe « {password} », tiré au hasard et affiché une seule fois : "
+        "notez-le, ou changez-le en recréant les comptes"
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
@@ -94,10 +104,11 @@ def register(app: typer.Typer) -> None:
                 f"({release.seconds} s)",
                 highlight=False,
             )
+            created = programmes.password or matchmaking.password or outreach.password
             st.console.print(
                 f"[bold]Programmes[/] : {programmes.applications} demandes de démonstration "
                 f"{programmes.by_status} ; utilisateurs {', '.join(programmes.users)} "
-                f"(mot de passe « {programmes.password} »)",
+                f"({password_note(created)})",
                 highlight=False,
             )
             st.console.print(
@@ -119,6 +130,7 @@ def register(app: typer.Typer) -> None:
         if serve and not as_json:
             import uvicorn
 
+            from marsad.cli.serve import server_config
             from marsad.web import create_app
 
             address = f"http://{host}:{port}"
@@ -128,4 +140,5 @@ def register(app: typer.Typer) -> None:
                 "(Ctrl+C pour arrêter)",
                 highlight=False,
             )
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+            config = server_config(create_app(settings), host, port)
+            uvicorn.Server(config).run()

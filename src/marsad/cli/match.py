@@ -111,7 +111,8 @@ def seed(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Publish the synthetic economy's profiles for register enterprises and follow some up."""
-    from marsad.matchmaking.demo import DEMO_PASSWORD, seed_matchmaking
+    from marsad.cli.demo import password_note
+    from marsad.matchmaking.demo import seed_matchmaking
 
     st = state(ctx)
     with user_errors(st):
@@ -124,7 +125,7 @@ def seed(
     st.console.print(
         f"{summary.profiles} profils publiés ({summary.skipped} écartés), "
         f"{summary.run.get('proposals_new', 0)} propositions, suites : {summary.followed} ; "
-        f"utilisateurs {', '.join(summary.users)} (mot de passe « {DEMO_PASSWORD} »)",
+        f"utilisateurs {', '.join(summary.users)} ({password_note(summary.password)})",
         highlight=False,
     )
 

@@ -1,8 +1,7 @@
-"""``marsad db``, ``marsad users``, ``marsad programmes``, ``marsad applications``."""
+"""``marsad db``, ``marsad programmes``, ``marsad applications``."""
 
 from __future__ import annotations
 
-import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +15,11 @@ if TYPE_CHECKING:
     from marsad.operational import Database
 
 db_app = typer.Typer(help="The operational database.", no_args_is_help=True)
-users_app = typer.Typer(help="Users of the back office and their API tokens.", no_args_is_help=True)
 programmes_app = typer.Typer(help="The programme catalogue.", no_args_is_help=True)
 applications_app = typer.Typer(help="Applications to programmes.", no_args_is_help=True)
 
 
-def _database(ctx: typer.Context) -> Database:
+def open_database(ctx: typer.Context) -> Database:
     from marsad.operational import Database, migrate
 
     url = state(ctx).settings().operational_url
@@ -36,72 +34,10 @@ def upgrade(ctx: typer.Context) -> None:
 
     st = state(ctx)
     with user_errors(st):
-        database = _database(ctx)
+        database = open_database(ctx)
         revision = current_revision(database.url)
         database.dispose()
     st.console.print(f"Base opérationnelle à la révision {revision}.")
-
-
-@users_app.command("create")
-def create_user_command(
-    ctx: typer.Context,
-    username: str = typer.Argument(...),
-    role: str = typer.Option(..., "--role", help="administrator, analyst, programme_manager, ..."),
-    chamber: str | None = typer.Option(None, "--chamber", help="A desk agent's chamber."),
-    partner: str | None = typer.Option(None, "--partner", help="A data steward's partner."),
-    full_name: str = typer.Option("", "--name"),
-    password_stdin: bool = typer.Option(
-        False, "--password-stdin", help="Read the password from standard input."
-    ),
-) -> None:
-    """Create a user (the password is asked for, or read from standard input)."""
-    from marsad.operational.auth import create_user
-
-    st = state(ctx)
-    password = (
-        sys.stdin.readline().rstrip("\n")
-        if password_stdin
-        else typer.prompt("Mot de passe", hide_input=True, confirmation_prompt=True)
-    )
-    with user_errors(st):
-        database = _database(ctx)
-        actor = create_user(
-            database,
-            username,
-            role,
-            password,
-            full_name=full_name,
-            chamber_code=chamber,
-            partner_code=partner,
-        )
-        database.dispose()
-    st.console.print(f"Utilisateur {actor.username} ({actor.role}) créé.")
-
-
-@users_app.command("token")
-def token_command(
-    ctx: typer.Context,
-    username: str = typer.Argument(...),
-    label: str = typer.Option("", "--label"),
-) -> None:
-    """Issue an API token for a user (shown once)."""
-    from sqlalchemy import select
-
-    from marsad.errors import NotFound
-    from marsad.operational.auth import Actor, issue_token
-    from marsad.operational.people import User
-
-    st = state(ctx)
-    with user_errors(st):
-        database = _database(ctx)
-        with database.session() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            if user is None:
-                raise NotFound(f"L'utilisateur {username} n'existe pas.")
-            actor = Actor(user.id, user.username, user.role, user.chamber_code)
-        secret = issue_token(database, actor, label)
-        database.dispose()
-    st.console.print(secret, markup=False, highlight=False)
 
 
 @programmes_app.command("list")
@@ -150,7 +86,7 @@ def seed(
                 envelopes[code.strip()] = Decimal(amount)
             except InvalidOperation:
                 raise InvalidInput(f"Enveloppe invalide : {item!r} (CODE=MONTANT).") from None
-        database = _database(ctx)
+        database = open_database(ctx)
         budgets = seed_budgets(database, envelopes)
         summary = seed_demo(st.settings(), database).to_dict() if demo else None
         database.dispose()
@@ -182,7 +118,7 @@ def import_command(
 
     st = state(ctx)
     with user_errors(st):
-        database = _database(ctx)
+        database = open_database(ctx)
         with database.session() as session:
             user = session.scalar(select(User).where(User.username == as_user))
             if user is None:
@@ -209,6 +145,5 @@ def import_command(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(db_app, name="db")
-    app.add_typer(users_app, name="users")
     app.add_typer(programmes_app, name="programmes")
     app.add_typer(applications_app, name="applications")

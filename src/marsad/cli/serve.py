@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from marsad.cli.context import state, user_errors
+
+
+def server_config(application: Any, host: str, port: int) -> Any:
+    """uvicorn's settings: its own proxy headers off, since marsad believes a proxy only
+    when ``trusted_proxies`` names it (``marsad.web.proxies``)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        application,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=False,
+        server_header=False,
+        forwarded_allow_ips="",
+    )
 
 
 def register(app: typer.Typer) -> None:
@@ -23,4 +41,4 @@ def register(app: typer.Typer) -> None:
         with user_errors(st):
             application = create_app(st.settings())
             st.console.print(f"marsad écoute sur http://{host}:{port}/ (Ctrl+C pour arrêter)")
-            uvicorn.run(application, host=host, port=port, log_level="warning")
+            uvicorn.Server(server_config(application, host, port)).run()

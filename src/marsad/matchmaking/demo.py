@@ -25,13 +25,12 @@ from marsad.matchmaking import access, outcomes, profiles, proposals
 from marsad.matchmaking.evaluate import synth_profiles, true_pairs
 from marsad.matchmaking.facts import register_firms
 from marsad.matchmaking.models import MatchProfile
-from marsad.operational.auth import Actor, create_user
+from marsad.operational.auth import Actor, create_user, demo_password
 from marsad.operational.db import Database
 from marsad.operational.people import User
 from marsad.register.build import current_build
 from marsad.settings import Settings
 
-DEMO_PASSWORD = "demo-marsad-2026"
 BROKER = ("courtier", "programme_manager")
 MEMBER = "entreprise.demo"
 TYPES = {"business_offer": "supply", "technology_offer": "technology"}
@@ -44,17 +43,19 @@ class MatchDemo:
     run: dict[str, Any] = field(default_factory=dict)
     followed: dict[str, int] = field(default_factory=dict)
     users: list[str] = field(default_factory=list)
+    password: str = ""  # the random password of the accounts created by this run, if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _user(db: Database, name: str, role: str) -> Actor:
+def _user(db: Database, name: str, role: str, summary: MatchDemo) -> Actor:
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == name))
         if user is not None:
             return Actor(user.id, user.username, user.role, user.chamber_code)
-    return create_user(db, name, role, DEMO_PASSWORD)
+    summary.password = demo_password()
+    return create_user(db, name, role, summary.password)
 
 
 def _ice_map(truth: Path, build: Path) -> dict[str, str]:
@@ -76,7 +77,7 @@ def seed_matchmaking(
         raise NotFound("Aucun registre n'a été construit : lancez « marsad register build ».")
     rng = random.Random(seed)
     summary = MatchDemo()
-    broker = _user(db, *BROKER)
+    broker = _user(db, *BROKER, summary)
     summary.users = [broker.username]
     found, as_of = synth_profiles(truth)
     shift = date.today() - as_of
@@ -123,7 +124,7 @@ def seed_matchmaking(
 
 
 def _member(db: Database, broker: Actor, summary: MatchDemo, enterprise: str) -> None:
-    if not access.members_of(db, _user(db, MEMBER, "public")):
+    if not access.members_of(db, _user(db, MEMBER, "public", summary)):
         access.add_member(db, broker, MEMBER, enterprise)
     summary.users.append(MEMBER)
 

@@ -43,7 +43,9 @@ def _firms(
     ids: list[str],
     as_of: date,
 ) -> dict[str, Firm]:
-    con.register("wanted", pd.DataFrame({"enterprise_id": ids}))
+    if not ids:  # an empty frame would have no text type to compare with
+        return {}
+    con.register("wanted", pd.DataFrame({"enterprise_id": pd.Series(ids, dtype=object)}))
     rows = con.execute(
         f"""WITH p AS (
                 SELECT CAST(enterprise_id AS VARCHAR) AS enterprise_id, year, turnover_mad,

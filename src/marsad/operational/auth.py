@@ -9,6 +9,7 @@ of enterprise-level data and every decision goes to ``access_log`` through ``rec
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,11 +22,22 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
+import marsad.operational.access_chain  # noqa: F401  (lines are sealed once committed)
 from marsad.errors import Conflict, Forbidden, InvalidInput, Unauthorized
+from marsad.operational import totp
 from marsad.operational.db import Database
 from marsad.operational.people import ROLES, AccessLog, ApiToken, User, WebSession, utcnow
+from marsad.operational.throttle import (
+    Limits,
+    Locked,
+    account_key,
+    address_key,
+    begin_attempt,
+    succeeded,
+)
 
 _hasher = PasswordHasher()
+security_log = logging.getLogger("marsad.security")
 TOKEN_PREFIX = "mst_"
 SESSION_HOURS = 12
 
@@ -63,6 +75,13 @@ class Actor:
 
 PUBLIC = Actor(None, "public", "public")
 SYSTEM = Actor(None, "system", "administrator")
+
+
+@cache
+def demo_password() -> str:
+    """The password of the accounts a demo creates: drawn at random once per run, printed
+    once by the command that created them, never a fixed one."""
+    return secrets.token_urlsafe(12)
 
 
 def _actor(user: User) -> Actor:
@@ -110,29 +129,85 @@ def create_user(
         return _actor(user)
 
 
-def login(db: Database, username: str, password: str) -> Actor:
-    """The user whose password this is; the same answer for a wrong name or password."""
+BAD_SIGN_IN = "Identifiant ou mot de passe incorrect."
+ANONYMOUS = Actor(None, "anonymous", "public")
+
+
+def login(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    address: str = "unknown",
+    code: str | None = None,
+    limits: Limits | None = None,
+) -> Actor:
+    """The user whose password this is (and whose one-time code, if they have a second
+    factor); the same answer for a wrong name, password or code. Attempts are throttled
+    per account and per address (``marsad.operational.throttle``); every failure and every
+    refusal is written to the access log."""
+    limits = limits or Limits()
+    keys = [account_key(username), address_key(address)]
+    subject = f"user:{username.strip()[:80]}"
+    try:
+        begin_attempt(db, keys, limits)
+    except Locked:
+        record(db, ANONYMOUS, "sign_in.refused", subject, detail={"address": address})
+        security_log.warning("sign-in refused (too many failures): %s from %s", subject, address)
+        raise
+    reason = _check_credentials(db, username, password, code)
+    if reason is not None:
+        record(
+            db, ANONYMOUS, "sign_in.failed", subject, detail={"address": address, "reason": reason}
+        )
+        security_log.warning("sign-in failed (%s): %s from %s", reason, subject, address)
+        raise Unauthorized(BAD_SIGN_IN)
+    succeeded(db, keys[0], keys[1])
+    with db.session() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        actor = _actor(user)
+    record(db, actor, "sign_in", subject, detail={"address": address})
+    return actor
+
+
+def _check_credentials(db: Database, username: str, password: str, code: str | None) -> str | None:
+    """None when the password (and the code of a second factor) are right, else why not."""
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == username, User.active))
         if user is None or not user.password_hash:
             _hasher.hash(password)  # same time whether the user exists or not
-            raise Unauthorized("Identifiant ou mot de passe incorrect.")
+            return "unknown_user"
         try:
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            raise Unauthorized("Identifiant ou mot de passe incorrect.") from None
+            return "password"
         if _hasher.check_needs_rehash(user.password_hash):
             user.password_hash = _hasher.hash(password)
-        return _actor(user)
+        if user.totp_secret:
+            step = totp.matching_step(user.totp_secret, code or "")
+            if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+                return "second_factor"
+            user.totp_last_step = step  # a code is used once
+        return None
 
 
-def issue_token(db: Database, actor: Actor, label: str = "") -> str:
-    """A new API token for the actor's user; shown once."""
+def issue_token(db: Database, actor: Actor, label: str = "", days: int = 90) -> str:
+    """A new API token for the actor's user, valid ``days`` days; shown once."""
     if actor.user_id is None:
         raise InvalidInput("Seul un utilisateur enregistré reçoit un jeton.")
+    if not 1 <= days <= 3650:
+        raise InvalidInput("Durée d'un jeton : de 1 à 3650 jours.", details=[{"field": "days"}])
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.session() as session:
-        session.add(ApiToken(user_id=actor.user_id, token_sha256=_digest(secret), label=label))
+        session.add(
+            ApiToken(
+                user_id=actor.user_id,
+                token_sha256=_digest(secret),
+                label=label[:200],
+                expires_at=utcnow() + timedelta(days=days),
+            )
+        )
     return secret
 
 
@@ -146,11 +221,12 @@ def from_token(db: Database, secret: str | None) -> Actor:
             .where(
                 ApiToken.token_sha256 == _digest(secret),
                 ApiToken.revoked_at.is_(None),
+                ApiToken.expires_at > utcnow(),
                 User.active,
             )
         )
         if user is None:
-            raise Unauthorized("Jeton inconnu ou révoqué.")
+            raise Unauthorized("Jeton inconnu, expiré ou révoqué.")
         return _actor(user)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marsad.operational.db import Base
@@ -38,6 +38,10 @@ class User(Base):
     partner_code: Mapped[str | None] = mapped_column(String(20))  # data stewards: their partner
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deactivated_at: Mapped[datetime | None] = mapped_column()
+    # a second factor (RFC 6238): the base32 secret and the last time step accepted
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ApiToken(Base):
@@ -48,14 +52,21 @@ class ApiToken(Base):
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()  # none: refused (older tokens)
     revoked_at: Mapped[datetime | None] = mapped_column()
 
 
 class AccessLog(Base):
-    """Who read enterprise-level data or decided something, what, when and why."""
+    """Who read enterprise-level data or decided something, what, when and why.
+
+    Each line is sealed into a chain (``seq``, ``prev_hash``, ``hash``) by
+    ``marsad.operational.access_chain`` once the transaction that wrote it has committed."""
 
     __tablename__ = "access_log"
-    __table_args__ = (Index("ix_access_log_subject", "subject"),)
+    __table_args__ = (
+        Index("ix_access_log_subject", "subject"),
+        Index("ix_access_log_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -64,6 +75,21 @@ class AccessLog(Base):
     subject: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one account or one address in the current window, and until
+    when it must wait; the row is locked while an attempt is counted."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # account:… or address:…
+    window_start: Mapped[datetime] = mapped_column()
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column()
 
 
 class WebSession(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marsad.errors import MarsadError
 from marsad.matchmaking.models import MatchProfile, MatchProposal
-from marsad.operational.auth import Actor, create_user
+from marsad.operational.auth import Actor, create_user, demo_password
 from marsad.operational.db import Database
 from marsad.operational.people import User
 from marsad.outreach import b2b, events
@@ -27,7 +27,6 @@ from marsad.programmes.catalogue import load_programmes
 from marsad.settings import Settings
 from marsad.training.models import Participant
 
-DEMO_PASSWORD = "demo-marsad-2026"
 AGENT = ("guichet.casa", "desk_agent", "CCIS06")
 MANAGER = ("gestionnaire", "programme_manager", None)
 PROGRAMMES = ("INTELAKA", "CHARTE_TPME")  # the first open one is the campaign's
@@ -48,16 +47,18 @@ class OutreachDemo:
     attended: int = 0
     meetings: int = 0
     notes: list[str] = field(default_factory=list)
+    password: str = ""  # the random password of the accounts created by this run, if any
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def _actor(db: Database, name: str, role: str, chamber: str | None) -> Actor:
+def _actor(db: Database, name: str, role: str, chamber: str | None, summary: OutreachDemo) -> Actor:
     with db.session() as session:
         user = session.scalar(select(User).where(User.username == name))
     if user is None:
-        return create_user(db, name, role, DEMO_PASSWORD, chamber_code=chamber)
+        summary.password = demo_password()
+        return create_user(db, name, role, demo_password(), chamber_code=chamber)
     return Actor(user.id, user.username, user.role, user.chamber_code, user.partner_code)
 
 
@@ -152,7 +153,7 @@ def _event(db: Database, actor: Actor, spec: events.EventSpec) -> tuple[Event, b
 def seed_outreach(settings: Settings, db: Database, *, seed: int = 2026) -> OutreachDemo:
     rng = random.Random(seed)
     summary = OutreachDemo()
-    agent, manager = _actor(db, *AGENT), _actor(db, *MANAGER)
+    agent, manager = _actor(db, *AGENT, summary), _actor(db, *MANAGER, summary)
     try:
         summary.campaign = _campaign(settings, db, agent, rng)
     except MarsadError as exc:

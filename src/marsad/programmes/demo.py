@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from marsad.errors import MarsadError
-from marsad.operational.auth import SYSTEM, Actor, create_user
+from marsad.operational.auth import SYSTEM, Actor, create_user, demo_password
 from marsad.operational.db import Database
 from marsad.operational.people import User
 from marsad.programmes import service
@@ -28,7 +28,6 @@ from marsad.programmes.models import Tranche
 from marsad.programmes.workflow import pay_tranche, transition
 from marsad.settings import Settings
 
-DEMO_PASSWORD = "demo-marsad-2026"
 # published envelopes are missing for some programmes: demo values, said to be so
 DEMO_ENVELOPES = {
     "MASCIR_RD": Decimal("50000000"),
@@ -48,7 +47,7 @@ OFFERS = [
 @dataclass
 class DemoSummary:
     users: list[str] = field(default_factory=list)
-    password: str = DEMO_PASSWORD
+    password: str = ""  # the random password of the accounts created by this run, if any
     applications: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     refusals: list[str] = field(default_factory=list)
@@ -57,7 +56,7 @@ class DemoSummary:
         return asdict(self)
 
 
-def _users(db: Database) -> dict[str, Actor]:
+def _users(db: Database, summary: DemoSummary) -> dict[str, Actor]:
     wanted = [
         ("admin", "administrator", None),
         ("gestionnaire", "programme_manager", None),
@@ -70,7 +69,8 @@ def _users(db: Database) -> dict[str, Actor]:
         existing = set(session.scalars(select(User.username)))
     for name, role, chamber in wanted:
         if name not in existing:
-            create_user(db, name, role, DEMO_PASSWORD, chamber_code=chamber)
+            create_user(db, name, role, demo_password(), chamber_code=chamber)
+            summary.password = demo_password()
         out[name] = Actor(None, name, role, chamber)
     return out
 
@@ -79,7 +79,7 @@ def seed_demo(
     settings: Settings, db: Database, *, per_programme: int = 12, seed: int = 7
 ) -> DemoSummary:
     summary = DemoSummary()
-    actors = _users(db)
+    actors = _users(db, summary)
     summary.users = sorted(actors)
     service.seed_budgets(db, DEMO_ENVELOPES)
     if service.listing(db, SYSTEM):  # seeded already: a second run changes nothing

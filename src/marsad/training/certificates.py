@@ -1,15 +1,18 @@
 """Certificates: issued once per enrolment, only when the participant completed the cohort,
-under a number anyone can check.
+under a number anyone can check and nobody can guess.
 
-The number reads ``AAAA-MMMMMMMM-CC``: the year of issue, the enrolment number on eight
-digits, and two check digits computed as for an IBAN (ISO 7064 MOD 97-10), so that a
-mistyped number is recognised as such before it is looked up. The enrolment is unique in
-the table: two requests to certify the same participant give one certificate.
+The number reads ``AAAA-MMMMMMMM-RRRRRRRR-CC``: the year of issue, the enrolment number on
+eight digits, eight random characters (Crockford's base 32, 40 bits: the numbers of other
+certificates cannot be derived from one, nor enumerated), and two check digits computed
+as for an IBAN (ISO 7064 MOD 97-10, letters as 10 to 35), so that a mistyped number is
+recognised as such before it is looked up. The enrolment is unique in the table: two
+requests to certify the same participant give one certificate.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,24 +31,28 @@ from marsad.training.models import (
     TrainingModule,
 )
 
-NUMBER = re.compile(r"^(\d{4})-(\d{8})-(\d{2})$")
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
+NUMBER = re.compile(rf"^(\d{{4}})-(\d{{8}})-([{ALPHABET}]{{8}})-(\d{{2}})$")
 
 
 def check_digits(body: str) -> str:
-    """ISO 7064 MOD 97-10 check digits of a string of digits."""
-    return f"{98 - int(body + '00') % 97:02d}"
+    """ISO 7064 MOD 97-10 check digits of a string of digits and capital letters."""
+    digits = "".join(str(int(c, 36)) for c in body)
+    return f"{98 - int(digits + '00') % 97:02d}"
 
 
-def certificate_number(year: int, enrolment_id: int) -> str:
-    body = f"{year:04d}{enrolment_id:08d}"
-    return f"{year:04d}-{enrolment_id:08d}-{check_digits(body)}"
+def certificate_number(year: int, enrolment_id: int, random_part: str | None = None) -> str:
+    random_part = random_part or "".join(secrets.choice(ALPHABET) for _ in range(8))
+    body = f"{year:04d}{enrolment_id:08d}{random_part}"
+    return f"{year:04d}-{enrolment_id:08d}-{random_part}-{check_digits(body)}"
 
 
 def well_formed(number: str) -> bool:
     found = NUMBER.match(number or "")
     if found is None:
         return False
-    return check_digits(found.group(1) + found.group(2)) == found.group(3)
+    body = found.group(1) + found.group(2) + found.group(3)
+    return check_digits(body) == found.group(4)
 
 
 def issue(db: Database, actor: Actor, enrolment_id: int, on: date) -> Certificate:
@@ -119,7 +126,7 @@ def verify(db: Database, number: str) -> Verification:
     if not well_formed(number):
         raise InvalidInput(
             "Numéro d'attestation mal formé ou erroné (chiffres de contrôle).",
-            details=[{"field": "number", "message": "forme AAAA-NNNNNNNN-CC"}],
+            details=[{"field": "number", "message": "forme AAAA-NNNNNNNN-XXXXXXXX-CC"}],
         )
     with db.session() as session:
         found = session.execute(

@@ -55,6 +55,7 @@ def check_commune(checks: Checks, value: str | None, name: str = "commune_code")
         return None
     if value not in communes():
         checks.fail(name, "commune inconnue du référentiel")
+        return None
     return value
 
 

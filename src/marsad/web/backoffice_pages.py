@@ -8,6 +8,7 @@ its reason and the error of each field.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request, Response
@@ -20,8 +21,10 @@ from marsad.errors import Unauthorized
 from marsad.operational.auth import SESSION_HOURS, close_session, login, open_session
 from marsad.operational.db import Database
 from marsad.operational.people import User
+from marsad.operational.throttle import Limits, Locked
 from marsad.programmes.models import STATUSES, Application
 from marsad.web import (
+    backoffice_pages_access_log,
     backoffice_pages_advisers,
     backoffice_pages_applications,
     backoffice_pages_desk,
@@ -44,8 +47,9 @@ from marsad.web.backoffice_pages_layout import (
     layout,
     safe_next,
     sections,
+    settings_of,
 )
-from marsad.web.deps import DB, SESSION_COOKIE
+from marsad.web.deps import DB, SESSION_COOKIE, client_address
 
 router = APIRouter(prefix=HOME, route_class=PageRoute, include_in_schema=False)
 
@@ -61,11 +65,18 @@ def _login_page(request: Request, form: Form, status: int = 200) -> HTMLResponse
         required=True,
         extra='autocomplete="current-password"',
     )
+    code = control(
+        form,
+        "code",
+        "Code à usage unique (si la double authentification est activée)",
+        extra='autocomplete="one-time-code" inputmode="numeric" maxlength="6"',
+    )
     body = f"""<h1>Connexion à l'espace de gestion</h1>
 <form method="post" action="{LOGIN}" class="bo-form narrow">
 <input type="hidden" name="next" value="{e(target)}">
 {user}
 {secret}
+{code}
 <button type="submit">Se connecter</button>
 </form>"""
     message = form.message
@@ -83,13 +94,29 @@ def _sign_in(request: Request, db: Database, data: FormData) -> Response:
     form = Form("login", {"username": field_text(data, "username", 200)})
     form.values["next"] = field_text(data, "next", 300)
     password = data.get("password")
+    settings = settings_of(request)
+    limits = Limits(
+        settings.sign_in_max_failures, timedelta(minutes=settings.sign_in_window_minutes)
+    )
     try:
         if not form.values["username"] or not isinstance(password, str) or not password:
             raise Unauthorized("Identifiant ou mot de passe incorrect.")
-        actor = login(db, form.values["username"], password[:1000])
+        actor = login(
+            db,
+            form.values["username"],
+            password[:1000],
+            address=client_address(request),
+            code=field_text(data, "code", 20),
+            limits=limits,
+        )
     except Unauthorized as exc:
         form.message = exc.message
         return _login_page(request, form, status=401)
+    except Locked as exc:
+        form.message = exc.message
+        refused = _login_page(request, form, status=429)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     secret, _ = open_session(db, actor)
     response = RedirectResponse(safe_next(form.values["next"]), status_code=303)
     response.set_cookie(
@@ -180,5 +207,6 @@ def include(app: FastAPI) -> None:
         backoffice_pages_missions.router,
         backoffice_pages_pilots.router,
         backoffice_pages_register.router,
+        backoffice_pages_access_log.router,
     ):
         app.include_router(pages, include_in_schema=False)

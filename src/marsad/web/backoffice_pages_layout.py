@@ -171,6 +171,7 @@ SECTIONS: list[tuple[str, str, str, tuple[str, ...]]] = [
         "Formation et accompagnement",
         ("training.read", "coaching.read"),
     ),
+    ("/access-log", "Journal des accès", "Journal des accès", ("access_log.read",)),
 ]
 
 

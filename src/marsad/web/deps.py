@@ -9,14 +9,17 @@ session's CSRF token (form field ``csrf`` or header ``X-CSRF-Token``).
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from marsad.errors import Forbidden, Unauthorized
 from marsad.operational import Database, migrate
 from marsad.operational.auth import Actor, from_session, from_token
+from marsad.operational.throttle import Limits, address_key, count_failure, locked
 from marsad.settings import Settings
 
 SESSION_COOKIE = "marsad_session"
@@ -43,13 +46,34 @@ def database(request: Request) -> Database:
 DB = Annotated[Database, Depends(database)]
 
 
+def client_address(request: Request) -> str:
+    """The client's address (a trusted proxy's ``X-Forwarded-For`` already applied)."""
+    return request.client.host if request.client else "unknown"
+
+
+def sign_in_limits(request: Request) -> Limits:
+    settings = app_settings(request)
+    return Limits(settings.sign_in_max_failures, timedelta(minutes=settings.sign_in_window_minutes))
+
+
+def _token_actor(request: Request, db: Database, secret: str) -> Actor:
+    """The token's user; unknown tokens count as failed sign-ins of the address."""
+    keys, limits = [address_key(client_address(request))], sign_in_limits(request)
+    locked(db, keys, limits)
+    try:
+        return from_token(db, secret)
+    except Unauthorized:
+        count_failure(db, keys, limits)
+        raise
+
+
 async def actor(
     request: Request,
     db: DB,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Actor:
     if credentials is not None:
-        return from_token(db, credentials.credentials)
+        return await run_in_threadpool(_token_actor, request, db, credentials.credentials)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie is None:
         raise Unauthorized("Authentification requise : jeton ou session.")

@@ -88,7 +88,9 @@ async def _marsad_error(_: Request, exc: Exception) -> JSONResponse:
     message = str(exc)
     if status >= 500:
         log.error("server-side error: %s", message)
-    return error_response(status, exc.code, message, details)
+    wait = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(wait)} if isinstance(wait, int) else None
+    return error_response(status, exc.code, message, details, headers=headers)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

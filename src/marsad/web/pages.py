@@ -111,7 +111,7 @@ def explorer(request: Request) -> HTMLResponse:
   <section class="filters" aria-labelledby="filters-title">
     <h2 id="filters-title">{_e(t["filters"])}</h2>
     <p class="help">{_e(t["filter_help"])}</p>
-    <form id="filters" onsubmit="return false"></form>
+    <form id="filters"></form>
   </section>
   <section class="results" aria-labelledby="table-title">
     <h2 id="table-title"></h2>

@@ -133,10 +133,11 @@
                                      stroke: "#555" }));
       var dark = has && BLUES.indexOf(fill) >= 3;
       var ink = dark ? "#ffffff" : "#1a1a1a";
-      group.appendChild(el("text", { x: gx + 6, y: gy + 18, fill: ink, style: "fill:" + ink }, code));
-      group.appendChild(el("text", { x: gx + 6, y: gy + 36, fill: ink, style: "fill:" + ink,
+      var inkClass = dark ? "ink-light" : "ink-dark";  // a class, not a style attribute (CSP)
+      group.appendChild(el("text", { x: gx + 6, y: gy + 18, fill: ink, "class": inkClass }, code));
+      group.appendChild(el("text", { x: gx + 6, y: gy + 36, fill: ink, "class": inkClass,
                                      "font-size": "10" }, shorten(r.label, 15)));
-      group.appendChild(el("text", { x: gx + 6, y: gy + size - 10, fill: ink, style: "fill:" + ink,
+      group.appendChild(el("text", { x: gx + 6, y: gy + size - 10, fill: ink, "class": inkClass,
                                      "font-weight": "600" },
                            has ? opts.format(r.value) : (r.flag || "–")));
       svg.appendChild(group);

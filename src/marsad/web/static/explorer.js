@@ -68,6 +68,7 @@
       input.addEventListener("change", function () { state.chart = this.value; renderChart(); });
     });
     $("copy-api").addEventListener("click", copyApi);
+    $("filters").addEventListener("submit", function (event) { event.preventDefault(); });
     status(ui.loading);
     api("/api/releases").then(function (list) {
       if (!list.length) { status(ui.no_release); return; }
