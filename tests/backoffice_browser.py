@@ -3,7 +3,16 @@ CSRF token, form posts, and the status region every page has."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -48,3 +57,32 @@ def status_region(html: str) -> str:
     found = re.search(r'<div id="status"[^>]*role="status"[^>]*>(.*?)</div>', html, re.S)
     assert found, "every page has a status region"
     return found.group(1)
+
+
+@contextmanager
+def served(home: Path, database_url: str) -> Iterator[str]:
+    """``marsad serve`` on ``home`` and its database, as a user starts it; its address."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "MARSAD_HOME": str(home), "MARSAD_DATABASE_URL": database_url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "marsad.cli.app", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(base + "/api/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("marsad serve did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

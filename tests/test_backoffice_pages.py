@@ -4,13 +4,7 @@ desk; and once in a real browser against ``marsad serve``."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from backoffice_browser import CSRF, PASSWORD, User, status_region
+from backoffice_browser import CSRF, PASSWORD, User, served, status_region
 from marsad.operational import Database, migrate
 from marsad.operational.auth import create_user
 from marsad.programmes.service import build_dir, programme, seed_budgets
@@ -228,39 +222,13 @@ def test_the_desk_through_the_forms(site: tuple[FastAPI, str]) -> None:
     assert User(app, "manager").client.get("/backoffice/desk").status_code == 403
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(published: Settings, tmp_path: Path) -> Iterator[str]:
     """``marsad serve`` on its own SQLite database, as a user starts it."""
     url = f"sqlite:///{tmp_path / 'operational.db'}"
     _seed(url)
-    port = _free_port()
-    env = {**os.environ, "MARSAD_HOME": str(published.home), "MARSAD_DATABASE_URL": url}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "marsad.cli.app", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("marsad serve did not start")
+    with served(published.home, url) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_in_a_real_browser(server: str, published: Settings) -> None:

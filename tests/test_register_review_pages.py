@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from fastapi import FastAPI
 
-from backoffice_browser import PASSWORD, User, status_region
+from backoffice_browser import PASSWORD, User, served, status_region
 from marsad.ingest import Deliverer, ingest_folder
 from marsad.operational import Database, migrate
 from marsad.operational.auth import create_user
@@ -126,63 +126,31 @@ def test_roles_without_the_right_or_without_personal_data(
 def test_in_a_real_browser(home: Settings, tmp_path: Path) -> None:
     if not CHROMIUM.exists():
         pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
-    import os
-    import socket
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     from playwright.sync_api import sync_playwright
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    env = {
-        **os.environ,
-        "MARSAD_HOME": str(home.home),
-        "MARSAD_DATABASE_URL": home.database_url,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "marsad.cli.app", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/api/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-            )
-            page = browser.new_page(viewport={"width": 1200, "height": 1200})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on(
-                "console",
-                lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else []),
-            )
-            page.goto(f"{base}/backoffice/register/review")
-            page.get_by_label("Identifiant").fill("stat")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.keyboard.press("Enter")
-            page.wait_for_url("**/backoffice/register/review")
-            page.get_by_role("link", name="Examiner").first.click()
-            page.wait_for_url("**/register/review/pair?*")
-            assert page.locator("table.side-by-side tbody tr").count() >= 8
-            assert page.locator("table.waterfall tbody tr").count() >= 6
-            page.get_by_role("button", name="Même entreprise").click()
-            page.wait_for_url("**/register/review?ok=decided")
-            assert "Décision enregistrée" in page.locator("#status").inner_text()
-            assert "décidée : même entreprise" in page.content()
-            assert not errors
-            browser.close()
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with served(home.home, home.database_url) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 1200})
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "console",
+            lambda m: errors.extend([m.text] if "Content Security Policy" in m.text else []),
+        )
+        page.goto(f"{base}/backoffice/register/review")
+        page.get_by_label("Identifiant").fill("stat")
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/backoffice/register/review")
+        page.get_by_role("link", name="Examiner").first.click()
+        page.wait_for_url("**/register/review/pair?*")
+        assert page.locator("table.side-by-side tbody tr").count() >= 8
+        assert page.locator("table.waterfall tbody tr").count() >= 6
+        page.get_by_role("button", name="Même entreprise").click()
+        page.wait_for_url("**/register/review?ok=decided")
+        assert "Décision enregistrée" in page.locator("#status").inner_text()
+        assert "décidée : même entreprise" in page.content()
+        assert not errors
+        browser.close()

@@ -26,7 +26,7 @@ from marsad.register.clustering import ICE, MODEL, RC, REVIEW, cluster
 from marsad.register.identity import assign_ids
 from marsad.register.linkage import deterministic_links, model_links
 from marsad.register.model import fixed_model
-from marsad.register.operating_point import apply_operating_point
+from marsad.register.operating_point import apply_operating_point, saved_point
 from marsad.register.panel import write_panel_and_events
 from marsad.register.review_queue import review_queue
 from marsad.register.reviews import ReviewLog
@@ -328,7 +328,7 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
                 con.execute("SELECT kind, count(*) FROM identity_changes GROUP BY kind").fetchall()
             ),
             operating_point=point.to_dict(),
-            operating_point_before=_previous_point(previous),
+            operating_point_before=saved_point(previous),
             panel=panel,
             seconds=timings,
         )
@@ -336,15 +336,6 @@ def build_register(settings: Settings, *, full: bool = False) -> BuildReport:
         con.close()
         for leftover in (work, work.with_suffix(".duckdb.wal")):
             leftover.unlink(missing_ok=True)
-
-
-def _previous_point(build: Path | None) -> dict[str, Any] | None:
-    """The operating point of a build (None before the first, or for an older build)."""
-    path = build / "operating_point.json" if build is not None else None
-    if path is None or not path.is_file():
-        return None
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
 
 
 def _write(con: Connection, out: Path, model: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -223,17 +224,23 @@ def figures_at(
 OBJECTIVE = "highest expected F1 with expected precision at least {:.3f} (pairs of delivered rows)"
 
 
+def saved_point(build: Path | None) -> dict[str, Any] | None:
+    """The operating point a build saved (``operating_point.json``), None before the first
+    build or for a build of an earlier version."""
+    path = build / "operating_point.json" if build is not None else None
+    if path is None or not path.is_file():
+        return None
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
+
+
 def fixed_point(settings: Settings) -> dict[str, Any] | None:
     """The operating point saved beside a fixed linkage model (``operating_point.json`` of
     the build whose ``model.json`` the settings name), if any: a fixed model scores and
     decides the same pairs on every engine."""
     if settings.linkage_model is None:
         return None
-    path = settings.linkage_model.with_name("operating_point.json")
-    if not path.is_file():
-        return None
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
+    return saved_point(settings.linkage_model.parent)
 
 
 def apply_operating_point(con: Connection, settings: Settings) -> OperatingPoint:

@@ -18,7 +18,7 @@ from marsad.ingest.rules import lit
 from marsad.reference.spelling import name_skeleton
 from marsad.register.build import current_build
 from marsad.register.model import MODEL_COLUMNS, TF_COLUMNS
-from marsad.register.operating_point import Calibration
+from marsad.register.operating_point import Calibration, saved_point
 from marsad.register.successions import successions_of
 from marsad.settings import Settings
 
@@ -129,7 +129,7 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         )
     probability = float(scored["match_probability"])
     weight = float(scored["match_weight"])
-    point = _operating_point(build)
+    point = saved_point(build) or {}
     calibration = Calibration.of(point.get("calibration", {}))
     ice_weight = math.log2(max(float(scored.get("bf_ice") or 1.0), 1e-300))
     calibrated = float(
@@ -154,14 +154,6 @@ def explain_pair(settings: Settings, unit_a: str, unit_b: str) -> dict[str, Any]
         "match_weight": weight,
         "steps": steps,
     }
-
-
-def _operating_point(build: Path) -> dict[str, Any]:
-    path = build / "operating_point.json"
-    if not path.is_file():
-        return {}
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
 
 
 def _level_label(comparison: dict[str, Any], gamma: Any) -> str:

@@ -9,7 +9,6 @@ their data (``linkage_review``); each reading of a pair is logged.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import cache
@@ -24,6 +23,7 @@ from marsad.errors import InvalidInput
 from marsad.operational.auth import Actor
 from marsad.reference import load_communes, load_divisions
 from marsad.register.build import current_build, register_dir
+from marsad.register.operating_point import saved_point
 from marsad.register.queries import review_listing, review_pair
 from marsad.register.reviews import ReviewLog
 from marsad.register.sources import load_sources
@@ -160,7 +160,11 @@ def queue(request: Request, visitor: SignedIn, page: int = 1, q: str = "") -> HT
         return f"{BASE}?{urlencode({'page': n, **({'q': search} if search else {})})}"
 
     build = current_build(settings)
-    point = _point(build)
+    point = saved_point(build) or {
+        "threshold": 0.0,
+        "expected_precision": 0.0,
+        "expected_recall": 0.0,
+    }
     body = render(
         "register_queue.html",
         base=BASE,
@@ -178,14 +182,6 @@ def queue(request: Request, visitor: SignedIn, page: int = 1, q: str = "") -> HT
     )
     notice = "Décision enregistrée." if request.query_params.get("ok") == "decided" else ""
     return layout(request, visitor, "Revue des paires incertaines", body, notice=notice)
-
-
-def _point(build: Any) -> dict[str, Any]:
-    path = build / "operating_point.json" if build is not None else None
-    if path is None or not path.is_file():
-        return {"threshold": 0.0, "expected_precision": 0.0, "expected_recall": 0.0}
-    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return loaded
 
 
 def _rows(visitor: SignedIn, units: list[dict[str, Any]]) -> list[dict[str, Any]]:
